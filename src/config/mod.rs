@@ -1,0 +1,1 @@
+//! Experiment configs: the TOML schema of SPEC 7.

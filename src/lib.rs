@@ -1,0 +1,13 @@
+//! regscope: a terminal workbench for regularization experiments.
+//!
+//! Layers, with dependencies pointing down only:
+//! - [`solver`]: the pure numerical core (preprocessing, grids, coordinate descent,
+//!   closed-form ridge/OLS, cross-validation). No I/O, no UI.
+//! - [`data`] and [`config`]: polars loading into a design matrix; TOML experiments.
+//! - [`report`] and [`cli`]: the headless `path` / `cv` commands.
+//! - `tui`: the interactive workbench on top of all of them.
+
+pub mod config;
+pub mod data;
+pub mod error;
+pub mod solver;
