@@ -10,4 +10,5 @@
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod report;
 pub mod solver;

@@ -53,7 +53,10 @@ impl<'a> Control<'a> {
         }
     }
 
-    pub fn new(cancel: Option<&'a AtomicBool>, progress: Option<&'a (dyn Fn(Progress) + Sync)>) -> Self {
+    pub fn new(
+        cancel: Option<&'a AtomicBool>,
+        progress: Option<&'a (dyn Fn(Progress) + Sync)>,
+    ) -> Self {
         Control { cancel, progress }
     }
 

@@ -9,8 +9,24 @@
 //! - [`cv`]: K-fold cross-validation from per-fold statistics.
 //! - [`control`]: cooperative cancellation and progress reporting.
 
+pub mod closed;
 pub mod control;
+pub mod cv;
+pub mod folds;
+pub mod gap;
+pub mod gram;
+pub mod grid;
+pub mod naive;
+pub mod path;
+pub mod prep;
+mod soft;
+
 pub use control::{Cancelled, Control, Progress, Stage};
+pub use cv::{CvResult, cross_validate};
+pub use folds::{assign_folds, check_fold_ids};
+pub use grid::{GridSource, default_eps};
+pub use path::{PathResult, fit_alpha, fit_path};
+pub use prep::Prepared;
 
 use std::fmt;
 
