@@ -43,10 +43,12 @@ fn problem() -> impl Strategy<Value = (Array2<f64>, Array1<f64>)> {
 }
 
 fn settings(rho: f64) -> PathSettings {
-    let kind = match rho {
-        r if r == 0.0 => ModelKind::Ridge,
-        r if r == 1.0 => ModelKind::Lasso,
-        _ => ModelKind::ElasticNet,
+    let kind = if rho == 0.0 {
+        ModelKind::Ridge
+    } else if rho == 1.0 {
+        ModelKind::Lasso
+    } else {
+        ModelKind::ElasticNet
     };
     PathSettings {
         kind,
@@ -79,24 +81,24 @@ proptest! {
             let beta: Vec<f64> = path.coef_std.row(k).to_vec();
             prop_assert!(beta.iter().all(|b| b.is_finite()));
             let mut r = y.to_vec();
-            for j in 0..p {
-                for i in 0..n {
-                    r[i] -= prep.col(j)[i] * beta[j];
+            for (j, b) in beta.iter().enumerate() {
+                for (ri, zi) in r.iter_mut().zip(prep.col(j)) {
+                    *ri -= zi * b;
                 }
             }
             let (l1, l2) = (n as f64 * alpha * rho, n as f64 * alpha * (1.0 - rho));
             if rho > 0.0 {
                 prop_assert!(path.rel_gap[k] <= s.tol, "alpha[{k}] rel_gap {}", path.rel_gap[k]);
             }
-            for j in 0..p {
+            for (j, &bj) in beta.iter().enumerate() {
                 if prep.constant[j] {
-                    prop_assert_eq!(beta[j], 0.0);
+                    prop_assert_eq!(bj, 0.0);
                     continue;
                 }
-                let g: f64 = prep.col(j).iter().zip(&r).map(|(a, b)| a * b).sum::<f64>() - l2 * beta[j];
+                let g: f64 = prep.col(j).iter().zip(&r).map(|(a, b)| a * b).sum::<f64>() - l2 * bj;
                 let scale = l1.max(1e-3 * zty_max).max(1e-12);
-                if beta[j] != 0.0 {
-                    let want = l1 * beta[j].signum();
+                if bj != 0.0 {
+                    let want = l1 * bj.signum();
                     prop_assert!((g - want).abs() <= 1e-6 * scale,
                         "alpha[{k}] j {j}: KKT active {g} vs {want} (rho {rho})");
                 } else {
