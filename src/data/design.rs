@@ -6,7 +6,7 @@ use ndarray::{Array1, Array2, ShapeBuilder};
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::table::{ColumnKind, Table, column_kind, is_text, missing_mask, text_values};
+use super::table::{Class, Table, class_of, is_text, missing_mask, text_values};
 use crate::bail;
 use crate::error::{Error, Result};
 
@@ -87,10 +87,12 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Rows after dropping: the `n` of SPEC 1.
     pub fn n_samples(&self) -> usize {
         self.x.nrows()
     }
 
+    /// Columns of `x` (dummies counted): the `p` of SPEC 1.
     pub fn n_features(&self) -> usize {
         self.x.ncols()
     }
@@ -143,8 +145,8 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
                     "target '{name}' is also the fold column in '{src}'; pick another target or another fold column"
                 );
             }
-            match column_kind(col) {
-                ColumnKind::Numeric | ColumnKind::Boolean => {}
+            match class_of(col.dtype()) {
+                Class::Numeric | Class::Boolean => {}
                 _ => bail!(
                     "target '{name}' in '{src}' is {}, not a number; pick a numeric column with --target",
                     type_name(col.dtype())
@@ -154,7 +156,7 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
         }
         None => {
             let found = df.columns().iter().rev().find(|c| {
-                fold.as_deref() != Some(c.name().as_str()) && column_kind(c) == ColumnKind::Numeric
+                fold.as_deref() != Some(c.name().as_str()) && class_of(c.dtype()) == Class::Numeric
             });
             match found {
                 Some(c) => {
@@ -231,27 +233,21 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
             "dropped {rows_dropped} of {rows_total} rows with a missing value ({who})"
         ));
     }
-    let keep_ca = BooleanChunked::from_slice("keep".into(), &keep);
-    let filter = |name: &str| -> Result<Column> {
-        let col = df.column(name).map_err(|e| internal(src, name, &e))?;
-        if rows_dropped == 0 {
-            Ok(col.clone())
-        } else {
-            col.filter(&keep_ca).map_err(|e| internal(src, name, &e))
-        }
-    };
+    // Rows to copy: all of them, or the kept ones.
+    let kept: Option<&[bool]> = (rows_dropped > 0).then_some(keep.as_slice());
+    let column = |name: &str| df.column(name).map_err(|e| internal(src, name, &e));
 
     // Levels of every one-hot column on the kept rows, and the final feature names.
     let mut features = Vec::new();
-    let mut plan: Vec<(Column, Option<Vec<String>>)> = Vec::with_capacity(sources.len());
+    let mut plan: Vec<(&Column, Option<Vec<String>>)> = Vec::with_capacity(sources.len());
     for s in &sources {
         match s {
             FeatureSource::Numeric(name) => {
                 features.push(name.clone());
-                plan.push((filter(name)?, None));
+                plan.push((column(name)?, None));
             }
             FeatureSource::OneHot(name) => {
-                let levels: Vec<String> = levels_of(table, name, &keep)?.into_iter().collect();
+                let levels = levels_of(table, name, &keep)?;
                 if levels.len() > MAX_LEVELS {
                     bail!(
                         "feature '{name}' in '{src}' is text with {} distinct values, over the {MAX_LEVELS} regscope will one-hot code; leave it out of the features or recode it as numbers",
@@ -265,7 +261,7 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
                     ));
                 }
                 features.extend(levels.iter().skip(1).map(|l| format!("{name}_{l}")));
-                plan.push((filter(name)?, Some(levels)));
+                plan.push((column(name)?, Some(levels)));
             }
         }
     }
@@ -293,7 +289,7 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
         }
     }
 
-    // x: one copy per column, straight into its column-major slot.
+    // x: each column copied once from the polars buffers into its column-major slot.
     let n = n_kept;
     let p = features.len();
     let mut data = vec![0.0f64; n * p];
@@ -301,19 +297,25 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
     for (col, levels) in &plan {
         match levels {
             None => {
-                copy_numeric(src, col, &mut data[j * n..(j + 1) * n])?;
+                copy_numeric(src, col, kept, &mut data[j * n..(j + 1) * n])?;
                 j += 1;
             }
             Some(levels) => {
                 let width = levels.len().saturating_sub(1);
                 let values = text_values(col).map_err(|e| internal(src, col.name(), &e))?;
                 let block = &mut data[j * n..(j + width) * n];
-                for (i, v) in values.iter().enumerate() {
+                let rows = values
+                    .iter()
+                    .enumerate()
+                    .filter(|(r, _)| kept.is_none_or(|k| k[*r]))
+                    .map(|(_, v)| v);
+                for (i, v) in rows.enumerate() {
                     let Some(v) = v else { continue };
                     if let Ok(k) = levels.binary_search_by(|l| l.as_str().cmp(v))
                         && k > 0
+                        && let Some(cell) = block.get_mut((k - 1) * n + i)
                     {
-                        block[(k - 1) * n + i] = 1.0;
+                        *cell = 1.0;
                     }
                 }
                 j += width;
@@ -324,10 +326,10 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
         .map_err(|e| Error::new(format!("internal error shaping x for '{src}': {e}")))?;
 
     let mut y = vec![0.0f64; n];
-    copy_numeric(src, &filter(&target)?, &mut y)?;
+    copy_numeric(src, column(&target)?, kept, &mut y)?;
 
     let fold_values = match &fold {
-        Some(name) => Some(fold_ids(src, &filter(name)?)?),
+        Some(name) => Some(fold_ids(src, column(name)?, kept)?),
         None => None,
     };
 
@@ -399,18 +401,17 @@ fn explicit_features(
                 "feature '{name}' is the fold column, which is never a feature; remove it from the features"
             );
         }
-        match column_kind(col) {
-            ColumnKind::Numeric | ColumnKind::Boolean => {
-                out.push(FeatureSource::Numeric(name.clone()))
-            }
-            ColumnKind::Text { .. } => match spec.categorical {
+        match class_of(col.dtype()) {
+            Class::Numeric | Class::Boolean => out.push(FeatureSource::Numeric(name.clone())),
+            Class::Text => match spec.categorical {
                 Categorical::OneHot => out.push(FeatureSource::OneHot(name.clone())),
                 Categorical::Drop => bail!(
                     "feature '{name}' in '{src}' is text but categorical is \"drop\"; set categorical = \"one-hot\" or remove it from the features"
                 ),
             },
-            ColumnKind::Other(t) => bail!(
-                "feature '{name}' in '{src}' has type {t}, which regscope cannot use; remove it from the features or convert it to numbers"
+            Class::Other => bail!(
+                "feature '{name}' in '{src}' has type {}, which regscope cannot use; remove it from the features or convert it to numbers",
+                col.dtype()
             ),
         }
     }
@@ -434,20 +435,18 @@ fn default_features(
         if name == target || Some(name) == fold {
             continue;
         }
-        let kind = column_kind(col);
-        if !matches!(kind, ColumnKind::Other(_)) && col.null_count() == n {
+        let class = class_of(col.dtype());
+        if class != Class::Other && col.null_count() == n {
             empty.push(name.to_string());
             continue;
         }
-        match kind {
-            ColumnKind::Numeric | ColumnKind::Boolean => {
-                out.push(FeatureSource::Numeric(name.to_string()))
-            }
-            ColumnKind::Text { .. } => match spec.categorical {
+        match class {
+            Class::Numeric | Class::Boolean => out.push(FeatureSource::Numeric(name.to_string())),
+            Class::Text => match spec.categorical {
                 Categorical::OneHot => out.push(FeatureSource::OneHot(name.to_string())),
                 Categorical::Drop => dropped_text.push(name.to_string()),
             },
-            ColumnKind::Other(t) => other.push(format!("{name} ({t})")),
+            Class::Other => other.push(format!("{name} ({})", col.dtype())),
         }
     }
     if !dropped_text.is_empty() {
@@ -496,44 +495,74 @@ fn keep_mask(table: &Table, used: &[&str]) -> Result<(Vec<bool>, MissingCounts)>
 }
 
 /// Distinct values of a text column on the kept rows, in byte order.
-fn levels_of(table: &Table, name: &str, keep: &[bool]) -> Result<BTreeSet<String>> {
+fn levels_of(table: &Table, name: &str, keep: &[bool]) -> Result<Vec<String>> {
     let col = table
         .df()
         .column(name)
         .map_err(|e| internal(table.source(), name, &e))?;
     let values = text_values(col).map_err(|e| internal(table.source(), name, &e))?;
-    Ok(values
+    let set: BTreeSet<&str> = values
         .iter()
         .zip(keep)
         .filter_map(|(v, &k)| if k { v } else { None })
-        .map(str::to_string)
-        .collect())
+        .collect();
+    Ok(set.into_iter().map(str::to_string).collect())
 }
 
-/// Copies a numeric or boolean column (no nulls left) into `out`, chunk by chunk.
-fn copy_numeric(src: &str, col: &Column, out: &mut [f64]) -> Result<()> {
+/// Copies a numeric or boolean column into `out`, chunk by chunk: a memcpy when every
+/// row is kept, else the kept rows only. Missing values were dropped before, so the
+/// values under the validity mask are all real.
+fn copy_numeric(src: &str, col: &Column, kept: Option<&[bool]>, out: &mut [f64]) -> Result<()> {
     let name = col.name().to_string();
     let cast = col
         .cast(&DataType::Float64)
         .map_err(|e| internal(src, &name, &e))?;
     let ca = cast.f64().map_err(|e| internal(src, &name, &e))?;
+    let short = || {
+        Error::new(format!(
+            "internal error: column '{name}' of '{src}' does not match the kept rows; please report it"
+        ))
+    };
     let mut at = 0;
+    let mut row = 0;
     for chunk in ca.downcast_iter() {
         let values = chunk.values().as_slice();
-        out[at..at + values.len()].copy_from_slice(values);
-        at += values.len();
+        match kept {
+            None => {
+                out.get_mut(at..at + values.len())
+                    .ok_or_else(short)?
+                    .copy_from_slice(values);
+                at += values.len();
+            }
+            Some(k) => {
+                let k = k.get(row..row + values.len()).ok_or_else(short)?;
+                for (&v, &keep) in values.iter().zip(k) {
+                    if keep {
+                        *out.get_mut(at).ok_or_else(short)? = v;
+                        at += 1;
+                    }
+                }
+            }
+        }
+        row += values.len();
     }
     if at != out.len() {
-        bail!(
-            "internal error: column '{name}' of '{src}' has {at} values, expected {}",
-            out.len()
-        );
+        return Err(short());
     }
     if let Some(i) = out.iter().position(|v| !v.is_finite()) {
+        let row = match kept {
+            None => i,
+            Some(k) => k
+                .iter()
+                .enumerate()
+                .filter(|(_, k)| **k)
+                .nth(i)
+                .map_or(i, |(r, _)| r),
+        };
         bail!(
-            "column '{name}' of '{src}' holds an infinite value ({} in kept row {}); fix or remove that row",
+            "column '{name}' of '{src}' holds an infinite value ({}) in data row {}; fix or remove that row",
             out[i],
-            i + 1
+            row + 1
         );
     }
     Ok(())
@@ -552,9 +581,11 @@ fn check_integer_valued(src: &str, col: &Column) -> Result<()> {
             .cast(&DataType::Float64)
             .map_err(|e| internal(src, name, &e))?;
         let ca = cast.f64().map_err(|e| internal(src, name, &e))?;
-        ca.iter().position(|v| {
-            v.is_some_and(|v| !(v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15))
-        })
+        // NaN is a missing id (its row is dropped); anything else must be a whole
+        // number small enough to convert exactly
+        let whole = |v: f64| v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15;
+        ca.iter()
+            .position(|v| v.is_some_and(|v| !v.is_nan() && !whole(v)))
     } else if is_text(dt) {
         let ca = text_values(col).map_err(|e| internal(src, name, &e))?;
         ca.iter()
@@ -579,29 +610,46 @@ fn check_integer_valued(src: &str, col: &Column) -> Result<()> {
 }
 
 /// The fold column of the kept rows as i64 (validated by [`check_integer_valued`]).
-fn fold_ids(src: &str, col: &Column) -> Result<Vec<i64>> {
+fn fold_ids(src: &str, col: &Column, kept: Option<&[bool]>) -> Result<Vec<i64>> {
     let name = col.name();
-    let ints = if is_text(col.dtype()) {
+    let not_int = || {
+        Error::new(format!(
+            "fold column '{name}' in '{src}' holds a value that is not an integer fold id; use ids 0..K-1"
+        ))
+    };
+    let is_kept = |r: usize| kept.is_none_or(|k| k.get(r).copied().unwrap_or(false));
+    if is_text(col.dtype()) {
         let ca = text_values(col).map_err(|e| internal(src, name, &e))?;
         return ca
             .iter()
-            .map(|v| {
-                v.and_then(|v| v.trim().parse::<i64>().ok()).ok_or_else(|| {
-                    Error::new(format!(
-                        "fold column '{name}' in '{src}' holds a value that is not an integer; fix it"
-                    ))
-                })
+            .enumerate()
+            .filter(|(r, _)| is_kept(*r))
+            .map(|(_, v)| {
+                v.and_then(|v| v.trim().parse::<i64>().ok())
+                    .ok_or_else(not_int)
             })
             .collect();
-    } else {
-        col.strict_cast(&DataType::Int64).map_err(|_| {
-            Error::new(format!(
-                "fold column '{name}' in '{src}' holds a value too large for a fold id; use ids 0..K-1"
-            ))
-        })?
-    };
+    }
+    if col.dtype().is_float() {
+        // whole numbers below 2^53 (checked before), so `as` is exact
+        let cast = col
+            .cast(&DataType::Float64)
+            .map_err(|e| internal(src, name, &e))?;
+        let ca = cast.f64().map_err(|e| internal(src, name, &e))?;
+        return ca
+            .iter()
+            .enumerate()
+            .filter(|(r, _)| is_kept(*r))
+            .map(|(_, v)| v.map(|v| v as i64).ok_or_else(not_int))
+            .collect();
+    }
+    let ints = col.strict_cast(&DataType::Int64).map_err(|_| not_int())?;
     let ca = ints.i64().map_err(|e| internal(src, name, &e))?;
-    Ok(ca.iter().map(|v| v.unwrap_or(0)).collect())
+    ca.iter()
+        .enumerate()
+        .filter(|(r, _)| is_kept(*r))
+        .map(|(_, v)| v.ok_or_else(not_int))
+        .collect()
 }
 
 /// A type name users recognise: "text" rather than polars' "str".
@@ -1024,10 +1072,36 @@ mod tests {
     }
 
     #[test]
+    fn nan_fold_ids_in_binary_files_are_missing() {
+        let df = df!(
+            "x" => [1.0f64, 2.0, 3.0, 4.0],
+            "y" => [1.0f64, 2.0, 3.0, 5.0],
+            "fold" => [0.0f64, f64::NAN, 1.0, 1.0],
+        )
+        .unwrap();
+        let spec = DataSpec {
+            target: Some("y".into()),
+            fold_column: Some("fold".into()),
+            ..DataSpec::default()
+        };
+        let d = build_dataset(&Table::new("f.parquet", df), &spec).unwrap();
+        assert_eq!(d.fold_values, Some(vec![0, 1, 1]));
+        assert_eq!(d.x.column(0).to_vec(), vec![1.0, 3.0, 4.0]);
+    }
+
+    #[test]
     fn infinite_values_are_errors() {
         let df = df!("x" => [1.0f64, f64::INFINITY], "y" => [1.0f64, 2.0]).unwrap();
         let m = err(&Table::new("inf", df), &spec_target("y"));
-        assert!(m.contains("'x'") && m.contains("infinite"), "{m}");
+        assert!(
+            m.contains("'x'") && m.contains("infinite") && m.contains("data row 2"),
+            "{m}"
+        );
+        let df =
+            df!("x" => [Some(1.0f64), None, Some(f64::NEG_INFINITY)], "y" => [1.0f64, 2.0, 3.0])
+                .unwrap();
+        let m = err(&Table::new("inf", df), &spec_target("y"));
+        assert!(m.contains("-inf") && m.contains("data row 3"), "{m}");
     }
 
     #[test]

@@ -78,14 +78,17 @@ impl Table {
         &self.source
     }
 
+    /// The frame itself, for views (previews, summaries) this module does not offer.
     pub fn df(&self) -> &DataFrame {
         &self.df
     }
 
+    /// Rows before any are dropped for missing values.
     pub fn n_rows(&self) -> usize {
         self.df.height()
     }
 
+    /// Names in file order, without the cost of classifying columns.
     pub fn column_names(&self) -> Vec<String> {
         self.df
             .get_column_names()
@@ -206,19 +209,38 @@ fn read_error(name: &str, format: &str, e: &PolarsError) -> Error {
     ))
 }
 
-pub(crate) fn column_kind(c: &Column) -> ColumnKind {
-    let dt = c.dtype();
+/// How a dtype can be used, without the cost of counting levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Numeric,
+    Boolean,
+    Text,
+    Other,
+}
+
+pub(crate) fn class_of(dt: &DataType) -> Class {
     if dt.is_primitive_numeric() || dt.is_decimal() {
-        ColumnKind::Numeric
+        Class::Numeric
     } else if dt.is_bool() {
-        ColumnKind::Boolean
+        Class::Boolean
     } else if is_text(dt) {
-        let levels = text_values(c)
-            .map(|ca| ca.iter().flatten().collect::<HashSet<&str>>().len())
-            .unwrap_or(0);
-        ColumnKind::Text { levels }
+        Class::Text
     } else {
-        ColumnKind::Other(dt.to_string())
+        Class::Other
+    }
+}
+
+fn column_kind(c: &Column) -> ColumnKind {
+    match class_of(c.dtype()) {
+        Class::Numeric => ColumnKind::Numeric,
+        Class::Boolean => ColumnKind::Boolean,
+        Class::Text => {
+            let levels = text_values(c)
+                .map(|ca| ca.iter().flatten().collect::<HashSet<&str>>().len())
+                .unwrap_or(0);
+            ColumnKind::Text { levels }
+        }
+        Class::Other => ColumnKind::Other(c.dtype().to_string()),
     }
 }
 
@@ -311,6 +333,25 @@ mod tests {
         assert_eq!(cols[1].missing, 2);
         // a string in row 301 makes the column text instead of a parse error
         assert!(matches!(cols[2].kind, ColumnKind::Text { .. }));
+    }
+
+    #[test]
+    fn windows_line_endings_and_quoted_r_output() {
+        let text = "\"name\",\"x\",\"y\"\r\n\"a, b\",1,NA\r\n\"c\",2.5,3\r\n";
+        let t = Table::from_csv_bytes("r.csv", text.as_bytes()).unwrap();
+        assert_eq!(t.column_names(), vec!["name", "x", "y"]);
+        let cols = t.columns();
+        assert_eq!(cols[0].kind, ColumnKind::Text { levels: 2 });
+        assert_eq!(cols[2].kind, ColumnKind::Numeric);
+        assert_eq!(cols[2].missing, 1);
+    }
+
+    #[test]
+    fn duplicate_header_names_do_not_panic() {
+        let r = Table::from_csv_bytes("dup.csv", b"a,a,y\n1,2,3\n");
+        if let Err(e) = r {
+            assert!(e.message().contains("dup.csv"), "{e}");
+        }
     }
 
     #[test]
