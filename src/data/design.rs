@@ -189,11 +189,7 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
         let (keep, counts) = keep_mask(table, &used)?;
         let n_kept = keep.iter().filter(|&&k| k).count();
         if n_kept == 0 {
-            let who = counts
-                .iter()
-                .map(|(c, k)| format!("{c}: {k}"))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let who = fmt_counts(&counts);
             bail!(
                 "every row of '{src}' has a missing value in a used column ({who}); leave those columns out of the features or fill them in"
             );
@@ -224,11 +220,7 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
 
     let rows_dropped = rows_total - n_kept;
     if rows_dropped > 0 {
-        let who = missing_counts
-            .iter()
-            .map(|(c, k)| format!("{c}: {k}"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let who = fmt_counts(&missing_counts);
         notes.push(format!(
             "dropped {rows_dropped} of {rows_total} rows with a missing value ({who})"
         ));
@@ -492,6 +484,24 @@ fn keep_mask(table: &Table, used: &[&str]) -> Result<(Vec<bool>, MissingCounts)>
         }
     }
     Ok((keep, counts))
+}
+
+/// "Salary: 59, Age: 3", the worst columns first and at most eight of them, so a
+/// wide file with scattered gaps still gives a readable line.
+fn fmt_counts(counts: &MissingCounts) -> String {
+    const SHOWN: usize = 8;
+    let mut sorted: Vec<&(String, usize)> = counts.iter().collect();
+    sorted.sort_by_key(|c| std::cmp::Reverse(c.1));
+    let mut s = sorted
+        .iter()
+        .take(SHOWN)
+        .map(|(c, k)| format!("{c}: {k}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if sorted.len() > SHOWN {
+        s.push_str(&format!(", and {} more columns", sorted.len() - SHOWN));
+    }
+    s
 }
 
 /// Distinct values of a text column on the kept rows, in byte order.
@@ -969,6 +979,33 @@ mod tests {
         };
         let d = build_dataset(&t, &spec).unwrap();
         assert_eq!(d.rows_dropped, 2);
+    }
+
+    #[test]
+    fn missing_note_lists_the_worst_columns_first_and_at_most_eight() {
+        let mut head: Vec<String> = (0..10).map(|j| format!("c{j}")).collect();
+        head.push("y".into());
+        let mut text = head.join(",") + "\n";
+        for i in 0..13 {
+            let row: Vec<String> = (0..10)
+                .map(|j| {
+                    if i == j || (j == 9 && (i == 10 || i == 11)) {
+                        "NA".into()
+                    } else {
+                        "1".into()
+                    }
+                })
+                .chain(std::iter::once(i.to_string()))
+                .collect();
+            text.push_str(&(row.join(",") + "\n"));
+        }
+        let d = build_dataset(&csv("w.csv", &text), &spec_target("y")).unwrap();
+        let note = d.notes.iter().find(|n| n.starts_with("dropped")).unwrap();
+        assert!(
+            note.starts_with("dropped 12 of 13 rows with a missing value (c9: 3, c0: 1"),
+            "{note}"
+        );
+        assert!(note.ends_with(", and 2 more columns)"), "{note}");
     }
 
     #[test]
