@@ -451,7 +451,14 @@ fn hand_made() -> Vec<Experiment> {
     let mut out = vec![parse(FULL).unwrap(), parse(MINIMAL).unwrap()];
     let mut e =
         Experiment::default_for("dir with space/ünïcode \"quoted\" \\ file.parquet", "y\tz");
-    e.data.features = Some(vec!["a'b".into(), "c\"d".into(), "e\\f".into(), "".into()]);
+    e.data.features = Some(vec![
+        "a'b".into(),
+        "c\"d".into(),
+        "e\\f".into(),
+        "".into(),
+        "line\nbreak\r\u{7f}\u{0}".into(),
+        "'''".into(),
+    ]);
     e.data.categorical = Categorical::Drop;
     e.model.kind = ModelKind::Ridge;
     e.model.alpha = Some(1e-300);

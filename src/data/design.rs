@@ -203,8 +203,13 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
             if let FeatureSource::OneHot(name) = &s {
                 let levels = levels_of(table, name, &keep)?.len();
                 if levels > MAX_LEVELS || (levels == n_kept && n_kept > 1) {
+                    let anyway = if levels > MAX_LEVELS {
+                        format!("over {MAX_LEVELS}, too many to one-hot code")
+                    } else {
+                        "name it in the features to one-hot code it anyway".to_string()
+                    };
                     notes.push(format!(
-                        "left out '{name}': a text column with {levels} distinct values in {n_kept} rows looks like an identifier (name it in the features to one-hot code it anyway, if it has at most {MAX_LEVELS})"
+                        "left out '{name}': a text column with {levels} distinct values in {n_kept} rows looks like an identifier ({anyway})"
                     ));
                     dropped_any = true;
                     continue;
