@@ -1,1 +1,19 @@
 //! Loading tables with polars and turning them into a design matrix (SPEC 2 and 7).
+//!
+//! - [`load_table`] reads CSV/TSV, Parquet and IPC/Feather files into a [`Table`], whose
+//!   [`Table::columns`] is what the target/feature pickers list.
+//! - [`build_dataset`] applies a [`DataSpec`] (target, features, categorical coding,
+//!   missing-value policy, fold column) and produces a [`Dataset`]: a column-major `x`,
+//!   `y`, feature names and human-readable notes about every choice made on the user's
+//!   behalf.
+
+mod design;
+#[cfg(test)]
+pub(crate) mod scratch;
+mod table;
+
+pub use design::{Categorical, DataSpec, Dataset, MAX_LEVELS, Missing, build_dataset};
+pub use table::{
+    ColumnInfo, ColumnKind, DIABETES_CSV, SUPPORTED_EXTENSIONS, Table, embedded_diabetes,
+    load_table,
+};

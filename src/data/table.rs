@@ -1,0 +1,460 @@
+//! Reading data files into a [`Table`]: the polars frame plus the name users know it by.
+
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::Cursor;
+use std::path::Path;
+
+use polars::prelude::*;
+
+use crate::bail;
+use crate::error::{Error, Result};
+
+/// The extensions [`load_table`] understands, for error messages and file pickers.
+pub const SUPPORTED_EXTENSIONS: &[&str] =
+    &["csv", "tsv", "parquet", "pq", "ipc", "arrow", "feather"];
+
+/// The diabetes data of Efron et al. (2004), compiled in so the workbench starts with
+/// something to fit even when no file is given.
+pub const DIABETES_CSV: &[u8] = include_bytes!("../../sample-data/diabetes.csv");
+
+/// Strings read as missing in CSV files: empty cells, R's `NA`, and the spellings
+/// pandas and polars write for missing floats.
+const CSV_NULLS: &[&str] = &["", "NA", "NaN", "null"];
+
+/// A loaded data file. Keeps its source name so every later error can say which file
+/// it is about.
+#[derive(Debug, Clone)]
+pub struct Table {
+    df: DataFrame,
+    source: String,
+}
+
+/// How a column can enter a model, as the target/feature pickers show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Integers and floats: used as they are.
+    Numeric,
+    /// Used as 0/1.
+    Boolean,
+    /// Strings (and categoricals): one-hot coded; `levels` distinct non-missing values
+    /// over the whole table (the identifier rule looks at the kept rows only).
+    Text { levels: usize },
+    /// Dates, lists, binary...: never used; the polars type name, for display.
+    Other(String),
+}
+
+/// One column of a [`Table`] as the pickers list it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnInfo {
+    pub name: String,
+    pub kind: ColumnKind,
+    /// Missing values (nulls, and NaN in float columns): rows that would be dropped if
+    /// the column were used.
+    pub missing: usize,
+}
+
+impl Table {
+    /// Wraps a frame built elsewhere (tests, other front ends).
+    pub fn new(source: impl Into<String>, df: DataFrame) -> Table {
+        Table {
+            df,
+            source: source.into(),
+        }
+    }
+
+    /// Parses CSV text held in memory (embedded samples, pasted data) with the same
+    /// rules as [`load_table`].
+    pub fn from_csv_bytes(name: &str, bytes: &[u8]) -> Result<Table> {
+        let df = csv_options(b',')
+            .into_reader_with_file_handle(Cursor::new(bytes))
+            .finish()
+            .map_err(|e| read_error(name, "CSV", &e))?;
+        Ok(Table::new(name, df))
+    }
+
+    /// The file name as the user gave it, for display and error messages.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The frame itself, for views (previews, summaries) this module does not offer.
+    pub fn df(&self) -> &DataFrame {
+        &self.df
+    }
+
+    /// Rows before any are dropped for missing values.
+    pub fn n_rows(&self) -> usize {
+        self.df.height()
+    }
+
+    /// Names in file order, without the cost of classifying columns.
+    pub fn column_names(&self) -> Vec<String> {
+        self.df
+            .get_column_names()
+            .into_iter()
+            .map(|s| s.to_string())
+            .collect()
+    }
+
+    /// Every column with its kind, in file order: what the target/feature pickers list.
+    pub fn columns(&self) -> Vec<ColumnInfo> {
+        self.df
+            .columns()
+            .iter()
+            .map(|c| ColumnInfo {
+                name: c.name().to_string(),
+                kind: column_kind(c),
+                missing: missing_mask(c).iter().filter(|&&m| m).count(),
+            })
+            .collect()
+    }
+}
+
+/// The diabetes table as the default data set. The bytes are checked by the test suite,
+/// so parsing them cannot fail at run time.
+pub fn embedded_diabetes() -> Table {
+    Table::from_csv_bytes("diabetes.csv (built in)", DIABETES_CSV)
+        .expect("the embedded diabetes.csv is valid CSV")
+}
+
+/// Reads a data file, choosing the format from its extension (CSV/TSV, Parquet,
+/// IPC/Feather v2). Every failure is one line naming the file and what to do.
+pub fn load_table(path: &Path) -> Result<Table> {
+    let name = path.display().to_string();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let supported = SUPPORTED_EXTENSIONS
+        .iter()
+        .map(|e| format!(".{e}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !SUPPORTED_EXTENSIONS.contains(&ext.as_str()) {
+        let what = if ext.is_empty() {
+            "has no file extension".to_string()
+        } else {
+            format!("has the unsupported extension '.{ext}'")
+        };
+        bail!(
+            "cannot read '{name}': it {what}; supported: {supported} (rename or convert the file)"
+        );
+    }
+    let file = open(path, &name)?;
+    let df = match ext.as_str() {
+        "csv" | "tsv" => {
+            let sep = if ext == "tsv" { b'\t' } else { b',' };
+            csv_options(sep)
+                .into_reader_with_file_handle(file)
+                .finish()
+                .map_err(|e| read_error(&name, "CSV", &e))?
+        }
+        "parquet" | "pq" => ParquetReader::new(file)
+            .finish()
+            .map_err(|e| read_error(&name, "Parquet", &e))?,
+        _ => IpcReader::new(file)
+            .finish()
+            .map_err(|e| read_error(&name, "Arrow IPC (Feather v2)", &e))?,
+    };
+    Ok(Table::new(name, df))
+}
+
+fn open(path: &Path, name: &str) -> Result<File> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => {
+            bail!("cannot read '{name}': it is a folder, not a data file; give the path of a file")
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!(
+                "data file '{name}' not found; check the path (a config's data.path is relative to the config file's folder)"
+            )
+        }
+        Err(e) => bail!("cannot open data file '{name}': {e}; check the path and its permissions"),
+    }
+    File::open(path).map_err(|e| {
+        Error::new(format!(
+            "cannot open data file '{name}': {e}; check its permissions"
+        ))
+    })
+}
+
+/// CSV rules shared by files and embedded bytes: a header row, the schema inferred
+/// from every row (a late string must not turn into a parse error), and R/pandas
+/// spellings of missing values.
+fn csv_options(separator: u8) -> CsvReadOptions {
+    let nulls: Vec<PlSmallStr> = CSV_NULLS.iter().map(|s| PlSmallStr::from(*s)).collect();
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(None)
+        .with_rechunk(true)
+        .map_parse_options(|o| {
+            o.with_separator(separator)
+                .with_null_values(Some(NullValues::AllColumns(nulls.clone())))
+        })
+}
+
+fn read_error(name: &str, format: &str, e: &PolarsError) -> Error {
+    let mut detail = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if detail.chars().count() > 240 {
+        detail = detail.chars().take(240).collect::<String>() + "...";
+    }
+    Error::new(format!(
+        "cannot read '{name}' as {format}: {detail}; check that the file is complete and in that format"
+    ))
+}
+
+/// How a dtype can be used, without the cost of counting levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Class {
+    Numeric,
+    Boolean,
+    Text,
+    Other,
+}
+
+pub(crate) fn class_of(dt: &DataType) -> Class {
+    if dt.is_primitive_numeric() || dt.is_decimal() {
+        Class::Numeric
+    } else if dt.is_bool() {
+        Class::Boolean
+    } else if is_text(dt) {
+        Class::Text
+    } else {
+        Class::Other
+    }
+}
+
+fn column_kind(c: &Column) -> ColumnKind {
+    match class_of(c.dtype()) {
+        Class::Numeric => ColumnKind::Numeric,
+        Class::Boolean => ColumnKind::Boolean,
+        Class::Text => {
+            let levels = text_values(c)
+                .map(|ca| ca.iter().flatten().collect::<HashSet<&str>>().len())
+                .unwrap_or(0);
+            ColumnKind::Text { levels }
+        }
+        Class::Other => ColumnKind::Other(c.dtype().to_string()),
+    }
+}
+
+pub(crate) fn is_text(dt: &DataType) -> bool {
+    dt.is_string() || dt.is_categorical() || dt.is_enum()
+}
+
+/// The column as strings (categoricals decoded).
+pub(crate) fn text_values(c: &Column) -> PolarsResult<StringChunked> {
+    c.cast(&DataType::String)?.str().cloned()
+}
+
+/// One flag per row: null, or NaN in a float column.
+pub(crate) fn missing_mask(c: &Column) -> Vec<bool> {
+    let mut mask: Vec<bool> = c.is_null().iter().map(|v| v == Some(true)).collect();
+    if c.dtype().is_float()
+        && let Ok(nan) = c.is_nan()
+    {
+        for (m, v) in mask.iter_mut().zip(nan.iter()) {
+            *m |= v == Some(true);
+        }
+    }
+    mask
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::scratch::Scratch;
+    use std::path::PathBuf;
+
+    fn sample(name: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data")
+            .join(name)
+    }
+
+    fn small_frame() -> DataFrame {
+        df!(
+            "a" => [1i64, 2, 3],
+            "b" => [Some(0.5f64), None, Some(2.5)],
+            "flag" => [true, false, true],
+            "s" => ["x", "y", "x"],
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn embedded_diabetes_is_442_by_11() {
+        let t = embedded_diabetes();
+        assert_eq!(t.n_rows(), 442);
+        let cols = t.columns();
+        assert_eq!(cols.len(), 11);
+        assert_eq!(cols[10].name, "progression");
+        assert!(cols.iter().all(|c| c.kind == ColumnKind::Numeric));
+    }
+
+    #[test]
+    fn sample_files_load_with_expected_shapes() {
+        let hitters = load_table(&sample("hitters.csv")).unwrap();
+        assert_eq!((hitters.n_rows(), hitters.df().width()), (322, 20));
+        let cols = hitters.columns();
+        let salary = cols.iter().find(|c| c.name == "Salary").unwrap();
+        assert_eq!(salary.kind, ColumnKind::Numeric);
+        assert_eq!(salary.missing, 59);
+        for name in ["League", "Division", "NewLeague"] {
+            let c = cols.iter().find(|c| c.name == name).unwrap();
+            assert_eq!(c.kind, ColumnKind::Text { levels: 2 }, "{name}");
+        }
+        let mtcars = load_table(&sample("mtcars.csv")).unwrap();
+        assert_eq!((mtcars.n_rows(), mtcars.df().width()), (32, 12));
+        assert_eq!(mtcars.columns()[0].kind, ColumnKind::Text { levels: 32 });
+        let longley = load_table(&sample("longley.csv")).unwrap();
+        assert_eq!((longley.n_rows(), longley.df().width()), (16, 8));
+    }
+
+    #[test]
+    fn csv_null_spellings_and_late_strings() {
+        let mut text = String::from("x,y,z\n");
+        for i in 0..300 {
+            text.push_str(&format!("{i},{}.5,{i}\n", i % 7));
+        }
+        text.push_str("NA,NaN,late\n");
+        text.push_str(",null,1\n");
+        let t = Table::from_csv_bytes("late.csv", text.as_bytes()).unwrap();
+        let cols = t.columns();
+        assert_eq!(cols[0].kind, ColumnKind::Numeric);
+        assert_eq!(cols[0].missing, 2);
+        assert_eq!(cols[1].kind, ColumnKind::Numeric);
+        assert_eq!(cols[1].missing, 2);
+        // a string in row 301 makes the column text instead of a parse error
+        assert!(matches!(cols[2].kind, ColumnKind::Text { .. }));
+    }
+
+    #[test]
+    fn windows_line_endings_and_quoted_r_output() {
+        let text = "\"name\",\"x\",\"y\"\r\n\"a, b\",1,NA\r\n\"c\",2.5,3\r\n";
+        let t = Table::from_csv_bytes("r.csv", text.as_bytes()).unwrap();
+        assert_eq!(t.column_names(), vec!["name", "x", "y"]);
+        let cols = t.columns();
+        assert_eq!(cols[0].kind, ColumnKind::Text { levels: 2 });
+        assert_eq!(cols[2].kind, ColumnKind::Numeric);
+        assert_eq!(cols[2].missing, 1);
+    }
+
+    #[test]
+    fn duplicate_header_names_do_not_panic() {
+        let r = Table::from_csv_bytes("dup.csv", b"a,a,y\n1,2,3\n");
+        if let Err(e) = r {
+            assert!(e.message().contains("dup.csv"), "{e}");
+        }
+    }
+
+    #[test]
+    fn tsv_uses_tabs() {
+        let dir = Scratch::new("tsv");
+        let p = dir.file("t.tsv", b"a\tb\n1\t2\n3\t4\n");
+        let t = load_table(&p).unwrap();
+        assert_eq!(t.column_names(), vec!["a", "b"]);
+        assert_eq!(t.n_rows(), 2);
+    }
+
+    #[test]
+    fn unknown_extension_names_file_and_supported_list() {
+        let dir = Scratch::new("ext");
+        let p = dir.file("data.xlsx", b"whatever");
+        let e = load_table(&p).unwrap_err();
+        let m = e.message();
+        assert!(m.contains("data.xlsx") && m.contains(".xlsx"), "{m}");
+        assert!(m.contains(".csv") && m.contains(".parquet") && m.contains(".feather"));
+        let p = dir.file("noext", b"a\n1\n");
+        let m = load_table(&p).unwrap_err().message().to_string();
+        assert!(
+            m.contains("noext") && m.contains("no file extension"),
+            "{m}"
+        );
+    }
+
+    #[test]
+    fn missing_file_and_folder_are_one_line_errors() {
+        let dir = Scratch::new("missing");
+        let p = dir.0.join("nope.csv");
+        let m = load_table(&p).unwrap_err().message().to_string();
+        assert!(m.contains("nope.csv") && m.contains("not found"), "{m}");
+        let sub = dir.0.join("folder.csv");
+        std::fs::create_dir(&sub).unwrap();
+        let m = load_table(&sub).unwrap_err().message().to_string();
+        assert!(m.contains("folder.csv") && m.contains("folder"), "{m}");
+        assert!(!m.contains('\n'));
+    }
+
+    #[test]
+    fn corrupt_files_name_the_format() {
+        let dir = Scratch::new("corrupt");
+        let p = dir.file("bad.parquet", b"this is not parquet at all");
+        let m = load_table(&p).unwrap_err().message().to_string();
+        assert!(m.contains("bad.parquet") && m.contains("Parquet"), "{m}");
+        let p = dir.file("bad.arrow", b"nor is this arrow");
+        let m = load_table(&p).unwrap_err().message().to_string();
+        assert!(m.contains("bad.arrow") && m.contains("IPC"), "{m}");
+        let p = dir.file("ragged.csv", b"a,b\n1,2\n3,4,5,6\n");
+        let m = load_table(&p).unwrap_err().message().to_string();
+        assert!(m.contains("ragged.csv") && m.contains("CSV"), "{m}");
+        let p = dir.file("empty.csv", b"");
+        let m = load_table(&p).unwrap_err().message().to_string();
+        assert!(m.contains("empty.csv"), "{m}");
+    }
+
+    #[test]
+    fn parquet_round_trip() {
+        let dir = Scratch::new("pq");
+        let p = dir.0.join("small.parquet");
+        let mut df = small_frame();
+        let f = File::create(&p).unwrap();
+        ParquetWriter::new(f).finish(&mut df).unwrap();
+        let t = load_table(&p).unwrap();
+        assert!(t.df().equals_missing(&small_frame()));
+        let kinds: Vec<_> = t.columns().into_iter().map(|c| c.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ColumnKind::Numeric,
+                ColumnKind::Numeric,
+                ColumnKind::Boolean,
+                ColumnKind::Text { levels: 2 }
+            ]
+        );
+        // the short extension too
+        let p2 = dir.0.join("small.pq");
+        std::fs::copy(&p, &p2).unwrap();
+        assert_eq!(load_table(&p2).unwrap().n_rows(), 3);
+    }
+
+    #[test]
+    fn ipc_round_trip_all_extensions() {
+        let dir = Scratch::new("ipc");
+        let p = dir.0.join("small.arrow");
+        let mut df = small_frame();
+        let f = File::create(&p).unwrap();
+        IpcWriter::new(f).finish(&mut df).unwrap();
+        for ext in ["arrow", "ipc", "feather"] {
+            let q = dir.0.join(format!("copy.{ext}"));
+            std::fs::copy(&p, &q).unwrap();
+            let t = load_table(&q).unwrap();
+            assert!(t.df().equals_missing(&small_frame()), "{ext}");
+            assert_eq!(t.columns()[1].missing, 1);
+        }
+    }
+
+    #[test]
+    fn other_dtypes_are_reported_by_name() {
+        let s = Series::new("b".into(), [b"ab".as_slice(), b"cd".as_slice()]);
+        let df = DataFrame::new(2, vec![s.into()]).unwrap();
+        let t = Table::new("bytes", df);
+        assert_eq!(t.columns()[0].kind, ColumnKind::Other("binary".into()));
+    }
+}
