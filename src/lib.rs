@@ -7,8 +7,10 @@
 //! - [`report`] and [`cli`]: the headless `path` / `cv` commands.
 //! - `tui`: the interactive workbench on top of all of them.
 
+pub mod cli;
 pub mod config;
 pub mod data;
 pub mod error;
 pub mod report;
 pub mod solver;
+pub mod workflow;

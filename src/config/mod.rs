@@ -277,10 +277,11 @@ impl Experiment {
         }
     }
 
-    /// The column choices for [`crate::data::build_dataset`].
+    /// The column choices for [`crate::data::build_dataset`]. An empty target (an
+    /// experiment started from a bare file) lets the loader pick the last numeric column.
     pub fn data_spec(&self) -> DataSpec {
         DataSpec {
-            target: Some(self.data.target.clone()),
+            target: Some(self.data.target.clone()).filter(|t| !t.is_empty()),
             features: self.data.features.clone(),
             categorical: self.data.categorical,
             missing: self.data.missing,

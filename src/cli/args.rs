@@ -1,0 +1,243 @@
+//! Command-line arguments (clap), with every setting of a config available as a flag.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::Experiment;
+use crate::data::Categorical;
+use crate::error::{Error, Result};
+use crate::solver::ModelKind;
+
+const ABOUT: &str = "A terminal workbench for regularization experiments: lasso, ridge and elastic-net paths with K-fold cross-validation.";
+
+const AFTER: &str = "\
+Examples:
+  regscope path --config configs/diabetes-lasso-cv.toml --format json
+  regscope cv --data sample-data/hitters.csv --target Salary --model elastic-net --l1-ratio 0.5
+  regscope cv --format table                 # the embedded diabetes sample
+The objective (SPEC 1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
+on standardized columns by default; ridge alpha here equals scikit-learn Ridge(alpha = n*alpha).";
+
+#[derive(Debug, Parser)]
+#[command(name = "regscope", version, about = ABOUT, after_help = AFTER)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// A table to open (CSV, Parquet, IPC/Feather); default: the embedded diabetes sample.
+    pub file: Option<PathBuf>,
+    /// The target column of FILE (default: its last numeric column).
+    #[arg(long, short = 't')]
+    pub target: Option<String>,
+    /// An experiment config (TOML) to open.
+    #[arg(long, short = 'c')]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fit the regularization path and print it (SPEC 6 keys with --format json).
+    #[command(
+        after_help = "Example:\n  regscope path --config configs/diabetes-lasso-cv.toml --format json\n  regscope path --data sample-data/longley.csv --target Employed --model ridge --format csv"
+    )]
+    Path(FitArgs),
+    /// Fit the path, then K-fold cross-validate it (cv_mean, cv_se, alpha_min, alpha_1se).
+    #[command(
+        after_help = "Example:\n  regscope cv --config configs/diabetes-lasso-cv.toml --format json\n  regscope cv --data sample-data/mtcars.csv --target mpg --folds 4 --seed 7"
+    )]
+    Cv(FitArgs),
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// one JSON object (the keys of SPEC 6)
+    Json,
+    /// one row per alpha
+    Csv,
+    /// a readable summary
+    #[default]
+    Table,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    Ols,
+    Ridge,
+    Lasso,
+    ElasticNet,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CategoricalArg {
+    OneHot,
+    Drop,
+}
+
+/// Data, model, grid, CV and solver settings; flags override the config's values.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FitArgs {
+    /// Experiment config (TOML, SPEC 7); paths in it are relative to its folder.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data file (CSV, Parquet, IPC/Feather); default: the config's, else the embedded diabetes sample.
+    #[arg(long, short = 'd', value_name = "FILE")]
+    pub data: Option<PathBuf>,
+    /// Target column (default with --data: the last numeric column).
+    #[arg(long, short = 't', value_name = "COL")]
+    pub target: Option<String>,
+    /// Feature columns, comma-separated (default: every usable column but the target).
+    #[arg(long, value_delimiter = ',', value_name = "COLS")]
+    pub features: Option<Vec<String>>,
+    /// String columns: one-hot (levels sorted, first dropped) or drop.
+    #[arg(long, value_enum, value_name = "HOW")]
+    pub categorical: Option<CategoricalArg>,
+    /// Model: ols, ridge, lasso or elastic-net.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub model: Option<KindArg>,
+    /// Mix of L1 in [0, 1] (elastic-net; default 0.5).
+    #[arg(long, value_name = "RHO")]
+    pub l1_ratio: Option<f64>,
+    /// Number of alphas on the grid.
+    #[arg(long, value_name = "M")]
+    pub n_alphas: Option<usize>,
+    /// Grid ratio alpha_min/alpha_max in (0, 1) (default 1e-3, 1e-2 when p > n, 1e-6 for ridge).
+    #[arg(long, value_name = "EPS")]
+    pub eps: Option<f64>,
+    /// An explicit grid, comma-separated (replaces n_alphas/eps).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+    pub alphas: Option<Vec<f64>>,
+    /// Fit on the raw (centred only) columns instead of standardized ones.
+    #[arg(long)]
+    pub no_standardize: bool,
+    /// Fit without an intercept (nothing is centred).
+    #[arg(long)]
+    pub no_intercept: bool,
+    /// Folds for cv (default 5).
+    #[arg(long, value_name = "K")]
+    pub folds: Option<usize>,
+    /// Seed of the fold shuffle.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Integer column of fold ids 0..K-1 (replaces the seeded folds).
+    #[arg(long, value_name = "COL")]
+    pub fold_column: Option<String>,
+    /// Convergence: relative duality gap (default 1e-7).
+    #[arg(long, value_name = "TOL")]
+    pub tol: Option<f64>,
+    /// Sweeps per alpha before giving up with a warning (default 100000).
+    #[arg(long, value_name = "N")]
+    pub max_iter: Option<usize>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+fn bad(flag: &str, value: impl std::fmt::Display, why: &str) -> Error {
+    Error::new(format!("--{flag} {value}: {why}"))
+}
+
+impl FitArgs {
+    /// Put the flags on top of the experiment, with the same range checks as a config.
+    pub fn apply(&self, exp: &mut Experiment) -> Result<()> {
+        if let Some(t) = &self.target {
+            exp.data.target = t.clone();
+        }
+        if let Some(f) = &self.features {
+            exp.data.features = Some(f.clone());
+        }
+        if let Some(c) = self.categorical {
+            exp.data.categorical = match c {
+                CategoricalArg::OneHot => Categorical::OneHot,
+                CategoricalArg::Drop => Categorical::Drop,
+            };
+        }
+        if let Some(k) = self.model {
+            exp.model.kind = match k {
+                KindArg::Ols => ModelKind::Ols,
+                KindArg::Ridge => ModelKind::Ridge,
+                KindArg::Lasso => ModelKind::Lasso,
+                KindArg::ElasticNet => ModelKind::ElasticNet,
+            };
+            // a new kind brings its own mix unless one is given with it
+            exp.model.l1_ratio = None;
+            if exp.model.kind == ModelKind::Ols {
+                exp.model.alpha = None;
+                exp.path.alphas = None;
+            }
+        }
+        if let Some(r) = self.l1_ratio {
+            if !(0.0..=1.0).contains(&r) {
+                return Err(bad(
+                    "l1-ratio",
+                    r,
+                    "must be between 0 (ridge) and 1 (lasso)",
+                ));
+            }
+            if let Some(implied) = exp.model.kind.implied_l1_ratio() {
+                if implied != r {
+                    return Err(bad(
+                        "l1-ratio",
+                        r,
+                        &format!(
+                            "contradicts the model {} (l1_ratio {implied}); use --model elastic-net for a mix",
+                            exp.model.kind
+                        ),
+                    ));
+                }
+            }
+            exp.model.l1_ratio = Some(r);
+        }
+        if let Some(m) = self.n_alphas {
+            if m < 1 {
+                return Err(bad("n-alphas", m, "must be at least 1"));
+            }
+            exp.path.n_alphas = m;
+        }
+        if let Some(e) = self.eps {
+            if !(e > 0.0 && e < 1.0) {
+                return Err(bad("eps", e, "must be inside (0, 1), e.g. 1e-3"));
+            }
+            exp.path.eps = Some(e);
+        }
+        if let Some(a) = &self.alphas {
+            if a.is_empty() {
+                return Err(bad("alphas", "(empty)", "give at least one alpha"));
+            }
+            if let Some(x) = a.iter().find(|x| !(x.is_finite() && **x >= 0.0)) {
+                return Err(bad("alphas", x, "every alpha must be a finite number >= 0"));
+            }
+            exp.path.alphas = Some(a.clone());
+        }
+        if self.no_standardize {
+            exp.model.standardize = false;
+        }
+        if self.no_intercept {
+            exp.model.fit_intercept = false;
+        }
+        if let Some(k) = self.folds {
+            if k < 2 {
+                return Err(bad("folds", k, "cross-validation needs at least 2 folds"));
+            }
+            exp.cv.folds = Some(k);
+        }
+        if let Some(s) = self.seed {
+            exp.cv.seed = s;
+        }
+        if let Some(c) = &self.fold_column {
+            exp.cv.fold_column = Some(c.clone());
+        }
+        if let Some(t) = self.tol {
+            if !(t > 0.0 && t.is_finite()) {
+                return Err(bad("tol", t, "must be a positive number, e.g. 1e-7"));
+            }
+            exp.solver.tol = t;
+        }
+        if let Some(m) = self.max_iter {
+            if m < 1 {
+                return Err(bad("max-iter", m, "must be at least 1"));
+            }
+            exp.solver.max_iter = m;
+        }
+        Ok(())
+    }
+}

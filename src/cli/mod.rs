@@ -1,0 +1,107 @@
+//! The headless commands: `regscope path` and `regscope cv` (SPEC 6).
+
+mod args;
+
+pub use args::{Cli, Command, FitArgs, OutputFormat};
+
+use std::io::Write;
+use std::path::Path;
+use std::time::Instant;
+
+use crate::config::Experiment;
+use crate::error::{Error, Result};
+use crate::report::{Report, Timings, to_csv, to_json, to_table};
+use crate::solver::{Control, cross_validate, fit_path};
+use crate::workflow::{DataSource, EMBEDDED_NAME, setup};
+
+/// The experiment a command line describes: a config (if given) with flags on top.
+pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
+    let (mut exp, source) = match (&a.config, &a.data) {
+        (Some(cfg), _) => {
+            let exp = Experiment::load(cfg)?;
+            let mut source = DataSource::for_experiment(&exp, Some(cfg));
+            if let Some(d) = &a.data {
+                source = DataSource::File(d.clone());
+            }
+            (exp, source)
+        }
+        (None, Some(d)) => (
+            Experiment::default_for(d, a.target.clone().unwrap_or_default()),
+            DataSource::File(d.clone()),
+        ),
+        (None, None) => (
+            Experiment::default_for(
+                EMBEDDED_NAME,
+                a.target.clone().unwrap_or_else(|| "progression".into()),
+            ),
+            DataSource::Embedded,
+        ),
+    };
+    a.apply(&mut exp)?;
+    Ok((exp, source))
+}
+
+/// Run `path` or `cv` and write the report to `out`.
+pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
+    let (exp, source) = experiment_from_args(a)?;
+    let t0 = Instant::now();
+    let table = source.load()?;
+    let load_ms = t0.elapsed().as_secs_f64() * 1e3;
+    let s = setup(&table, &exp)?;
+    let t1 = Instant::now();
+    let path =
+        fit_path(&s.prep, &s.settings, &Control::none()).map_err(|_| Error::new("cancelled"))?;
+    let fit_ms = t1.elapsed().as_secs_f64() * 1e3;
+    let (cv, cv_ms) = if with_cv {
+        let t2 = Instant::now();
+        let cv = cross_validate(
+            &s.prep,
+            &s.fold_ids,
+            s.k,
+            &s.settings,
+            &path.alphas,
+            &Control::none(),
+        )
+        .map_err(|_| Error::new("cancelled"))?;
+        (Some(cv), Some(t2.elapsed().as_secs_f64() * 1e3))
+    } else {
+        (None, None)
+    };
+    let report = Report {
+        path: &path,
+        cv: cv.as_ref(),
+        features: &s.features,
+        target: &s.target,
+        source: &s.dataset_source,
+        standardize: exp.model.standardize,
+        fit_intercept: exp.model.fit_intercept,
+        n_samples: s.prep.n(),
+        rows_dropped: s.rows_dropped,
+        notes: &s.notes,
+        timings: Timings {
+            load: load_ms,
+            prepare: s.prepare_ms,
+            fit: fit_ms,
+            cv: cv_ms,
+        },
+    };
+    let text = match a.format {
+        OutputFormat::Json => to_json(&report),
+        OutputFormat::Csv => to_csv(&report),
+        OutputFormat::Table => to_table(&report),
+    };
+    out.write_all(text.as_bytes())
+        .and_then(|_| out.flush())
+        .map_err(|e| Error::new(format!("cannot write the output: {e}")))
+}
+
+/// `regscope` with no command until the TUI lands: a table of the lasso path and CV.
+pub fn summary(file: Option<&Path>, target: Option<String>, out: &mut dyn Write) -> Result<()> {
+    let args = FitArgs {
+        data: file.map(Path::to_path_buf),
+        target,
+        format: OutputFormat::Table,
+        ..FitArgs::default()
+    };
+    run_fit(&args, true, out)
+}
