@@ -95,16 +95,21 @@ pub struct FitArgs {
     #[arg(long, value_enum, value_name = "KIND")]
     pub model: Option<KindArg>,
     /// Mix of L1 in [0, 1] (elastic-net; default 0.5).
-    #[arg(long, value_name = "RHO")]
+    #[arg(long, value_name = "RHO", allow_negative_numbers = true)]
     pub l1_ratio: Option<f64>,
     /// Number of alphas on the grid.
     #[arg(long, value_name = "M")]
     pub n_alphas: Option<usize>,
     /// Grid ratio alpha_min/alpha_max in (0, 1) (default 1e-3, 1e-2 when p > n, 1e-6 for ridge).
-    #[arg(long, value_name = "EPS")]
+    #[arg(long, value_name = "EPS", allow_negative_numbers = true)]
     pub eps: Option<f64>,
     /// An explicit grid, comma-separated (replaces n_alphas/eps).
-    #[arg(long, value_delimiter = ',', value_name = "A,B,...")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "A,B,...",
+        allow_negative_numbers = true
+    )]
     pub alphas: Option<Vec<f64>>,
     /// Fit on the raw (centred only) columns instead of standardized ones.
     #[arg(long)]
@@ -122,7 +127,7 @@ pub struct FitArgs {
     #[arg(long, value_name = "COL")]
     pub fold_column: Option<String>,
     /// Convergence: relative duality gap (default 1e-7).
-    #[arg(long, value_name = "TOL")]
+    #[arg(long, value_name = "TOL", allow_negative_numbers = true)]
     pub tol: Option<f64>,
     /// Sweeps per alpha before giving up with a warning (default 100000).
     #[arg(long, value_name = "N")]
