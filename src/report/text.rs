@@ -4,6 +4,18 @@ use std::fmt::Write;
 
 use super::Report;
 
+/// A number the way people read it: plain in [1e-3, 1e5), scientific outside.
+fn g(x: f64) -> String {
+    let a = x.abs();
+    if a == 0.0 || (1e-3..1e5).contains(&a) {
+        let s = format!("{x:.6}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.to_string() }
+    } else {
+        format!("{x:.4e}")
+    }
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -86,8 +98,13 @@ pub fn to_table(r: &Report) -> String {
     for k in 0..p.alphas.len() {
         let _ = write!(
             s,
-            "{:>5} {:>12.5e} {:>5} {:>8.4} {:>9.1e} {:>6}",
-            k, p.alphas[k], p.n_nonzero[k], p.r2[k], p.rel_gap[k], p.n_iter[k]
+            "{:>5} {:>12} {:>5} {:>8.4} {:>9.1e} {:>6}",
+            k,
+            g(p.alphas[k]),
+            p.n_nonzero[k],
+            p.r2[k],
+            p.rel_gap[k],
+            p.n_iter[k]
         );
         if let Some(cv) = r.cv {
             let mark = match (k == cv.index_min, k == cv.index_1se) {
@@ -96,7 +113,7 @@ pub fn to_table(r: &Report) -> String {
                 (false, true) => "  <- 1se",
                 _ => "",
             };
-            let _ = write!(s, " {:>12.6} {:>11.6}{mark}", cv.cv_mean[k], cv.cv_se[k]);
+            let _ = write!(s, " {:>12} {:>11}{mark}", g(cv.cv_mean[k]), g(cv.cv_se[k]));
         }
         let _ = writeln!(s);
     }
@@ -138,4 +155,19 @@ pub fn to_table(r: &Report) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::g;
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(g(0.5), "0.5");
+        assert_eq!(g(12.0), "12");
+        assert_eq!(g(0.0), "0");
+        assert_eq!(g(1.5e-7), "1.5000e-7");
+        assert_eq!(g(2.5e6), "2.5000e6");
+        assert_eq!(g(-0.25), "-0.25");
+    }
 }

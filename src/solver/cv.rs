@@ -289,22 +289,9 @@ impl FoldStats {
             yf.mapv_inplace(|v| v - ymean);
         }
         let zs = zf.as_slice_memory_order().expect("contiguous");
-        let zr = MatRef::from_column_major_slice(zs, nf, p);
-        let mut c = Mat::<f64>::zeros(p, p);
-        let par = if nf * p * p > 1 << 22 {
-            Par::rayon(0)
-        } else {
-            Par::Seq
-        };
-        faer::linalg::matmul::matmul(c.as_mut(), Accum::Replace, zr.transpose(), zr, 1.0, par);
+        let cv = super::linalg::gram(zs, nf, p);
         let ys = yf.as_slice().expect("contiguous");
         let cy = (0..p).map(|j| dot(&zs[j * nf..(j + 1) * nf], ys)).collect();
-        let mut cv = vec![0.0; p * p];
-        for j in 0..p {
-            for i in 0..p {
-                cv[j * p + i] = 0.5 * (c[(i, j)] + c[(j, i)]);
-            }
-        }
         FoldStats {
             n: nf as f64,
             mean,

@@ -15,6 +15,16 @@ pub struct GapInputs {
     pub beta_sq: f64,
     /// max_j |g_j| with g = Z^T r - l2 beta
     pub g_max: f64,
+    /// the sum of the magnitudes of the terms the gap was computed from: the rounding in
+    /// the gap is a few ulps of this (it can exceed the primal when terms cancel)
+    pub magnitude: f64,
+}
+
+impl GapInputs {
+    /// The size of the rounding error in a gap computed from these inputs.
+    pub fn noise(&self) -> f64 {
+        64.0 * f64::EPSILON * (self.magnitude + primal(self))
+    }
 }
 
 /// SPEC 4: gap = 0.5(1+c^2)||r||^2 + l1||b||_1 - c r.y + 0.5 l2 (1+c^2)||b||^2,
@@ -56,6 +66,7 @@ mod tests {
             beta_l1: 0.0,
             beta_sq: 0.0,
             g_max: 1.5,
+            magnitude: 0.0,
         };
         assert_eq!(duality_gap(&g), 0.0);
     }
@@ -72,6 +83,7 @@ mod tests {
             beta_l1: 0.0,
             beta_sq: 0.0,
             g_max: 2.0,
+            magnitude: 0.0,
         };
         assert!(duality_gap(&g) > 0.0);
         // at the optimum beta = 0.5: r = (0.5, -0.5), rss 0.5, ry 1, g = z.r = 1
@@ -83,6 +95,7 @@ mod tests {
             beta_l1: 0.5,
             beta_sq: 0.25,
             g_max: 1.0,
+            magnitude: 0.0,
         };
         assert!(duality_gap(&opt).abs() < 1e-15);
     }

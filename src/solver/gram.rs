@@ -4,7 +4,7 @@
 //! the KKT check comes for free.
 
 use super::control::{Cancelled, Control};
-use super::gap::{GapInputs, duality_gap, primal};
+use super::gap::{GapInputs, duality_gap};
 use super::soft::{axpy, dot, soft_threshold};
 
 /// The sufficient statistics of a centred and scaled design: G = Z^T Z, q = Z^T y_c.
@@ -21,22 +21,7 @@ pub struct GramProblem {
 impl GramProblem {
     /// G and q from a column-major n x p design through faer's (parallel) matrix product.
     pub fn from_design(z: &[f64], y: &[f64], n: usize, p: usize) -> GramProblem {
-        use faer::{Accum, Mat, MatRef, Par};
-        let zr = MatRef::from_column_major_slice(z, n, p);
-        let mut g = Mat::<f64>::zeros(p, p);
-        let par = if n * p * p > 1 << 22 {
-            Par::rayon(0)
-        } else {
-            Par::Seq
-        };
-        faer::linalg::matmul::matmul(g.as_mut(), Accum::Replace, zr.transpose(), zr, 1.0, par);
-        let mut gv = vec![0.0; p * p];
-        for j in 0..p {
-            for i in 0..p {
-                // symmetrise: the product is symmetric up to rounding
-                gv[j * p + i] = 0.5 * (g[(i, j)] + g[(j, i)]);
-            }
-        }
+        let gv = super::linalg::gram(z, n, p);
         let q = (0..p).map(|j| dot(&z[j * n..(j + 1) * n], y)).collect();
         GramProblem {
             g: gv,
@@ -78,6 +63,15 @@ pub struct GramSolver<'a> {
     active: Vec<usize>,
     in_active: Vec<bool>,
     q_max: f64,
+    /// G restricted to the active set, column-major with leading dimension `cap`, so the
+    /// inner sweeps touch |A| entries per update instead of p (glmnet's compressed update)
+    block: Vec<f64>,
+    cap: usize,
+    /// how many active coordinates `block` covers
+    block_len: usize,
+    /// h restricted to the active set, and beta_A when the inner sweeps started
+    ha: Vec<f64>,
+    start: Vec<f64>,
 }
 
 /// Sweeps between cancellation checks.
@@ -93,13 +87,116 @@ impl<'a> GramSolver<'a> {
             active: Vec::new(),
             in_active: vec![false; prob.p],
             q_max,
+            block: Vec::new(),
+            cap: 0,
+            block_len: 0,
+            ha: Vec::new(),
+            start: Vec::new(),
         }
+    }
+
+    /// Extend the active block to every active coordinate: O(|A|) per new one.
+    fn grow_block(&mut self) {
+        let k = self.active.len();
+        if k > self.cap {
+            let cap = (2 * self.cap).max(k).max(32);
+            let mut nb = vec![0.0; cap * cap];
+            for t in 0..self.block_len {
+                nb[t * cap..t * cap + self.block_len]
+                    .copy_from_slice(&self.block[t * self.cap..t * self.cap + self.block_len]);
+            }
+            self.block = nb;
+            self.cap = cap;
+        }
+        let cap = self.cap;
+        for t in self.block_len..k {
+            let col = self.prob.col(self.active[t]);
+            for s in 0..=t {
+                let v = col[self.active[s]];
+                self.block[t * cap + s] = v;
+                self.block[s * cap + t] = v;
+            }
+        }
+        self.block_len = k;
+    }
+
+    /// Sweeps over the active set on the compact block until max G_jj delta^2 <= thr, then
+    /// one batch update of the full h. Returns the last sweep's max change.
+    fn inner(
+        &mut self,
+        l1: f64,
+        l2: f64,
+        thr: f64,
+        max_iter: usize,
+        iters: &mut usize,
+        ctl: &Control,
+    ) -> Result<f64, Cancelled> {
+        self.grow_block();
+        let k = self.active.len();
+        let cap = self.cap;
+        self.ha.clear();
+        self.start.clear();
+        for &j in &self.active {
+            self.ha.push(self.h[j]);
+            self.start.push(self.beta[j]);
+        }
+        let mut first = None;
+        loop {
+            let mut dlx = 0.0f64;
+            for t in 0..k {
+                let gjj = self.block[t * cap + t];
+                if gjj <= 0.0 {
+                    continue;
+                }
+                let j = self.active[t];
+                let bj = self.beta[j];
+                let u = self.ha[t] + gjj * bj;
+                let nb = soft_threshold(u, l1) / (gjj + l2);
+                if nb != bj {
+                    let d = nb - bj;
+                    self.beta[j] = nb;
+                    axpy(-d, &self.block[t * cap..t * cap + k], &mut self.ha);
+                    dlx = dlx.max(gjj * d * d);
+                }
+            }
+            *iters += 1;
+            first.get_or_insert(dlx);
+            if *iters % CHECK_EVERY == 0 {
+                ctl.check()?;
+            }
+            if dlx <= thr || *iters >= max_iter {
+                break;
+            }
+        }
+        for t in 0..k {
+            let j = self.active[t];
+            let d = self.beta[j] - self.start[t];
+            if d != 0.0 {
+                axpy(-d, self.prob.col(j), &mut self.h);
+            }
+        }
+        Ok(first.unwrap_or(0.0))
+    }
+
+    /// KKT scan of the coordinates outside the active set: any with |h_j| > l1 would move
+    /// off zero, so it joins the active set. Returns whether any did.
+    fn add_violators(&mut self, l1: f64) -> bool {
+        let mut added = false;
+        for j in 0..self.prob.p {
+            if !self.in_active[j] && self.prob.diag(j) > 0.0 && self.h[j].abs() > l1 {
+                self.in_active[j] = true;
+                self.active.push(j);
+                added = true;
+            }
+        }
+        added
     }
 
     /// Start from a given beta (e.g. the nearest grid point's solution).
     pub fn warm_start(&mut self, beta: &[f64]) {
         self.beta.copy_from_slice(beta);
         self.active.clear();
+        self.block_len = 0;
         self.in_active.iter_mut().for_each(|a| *a = false);
         for (j, &b) in beta.iter().enumerate() {
             if b != 0.0 {
@@ -119,34 +216,6 @@ impl<'a> GramSolver<'a> {
                 axpy(-b, self.prob.col(j), &mut self.h);
             }
         }
-    }
-
-    /// One cyclic pass over `idx` (or over every coordinate); returns max_j G_jj delta_j^2.
-    fn sweep(&mut self, l1: f64, l2: f64, all: bool) -> f64 {
-        let p = self.prob.p;
-        let mut dlx = 0.0f64;
-        let n_idx = if all { p } else { self.active.len() };
-        for t in 0..n_idx {
-            let j = if all { t } else { self.active[t] };
-            let gjj = self.prob.diag(j);
-            if gjj <= 0.0 {
-                continue;
-            }
-            let bj = self.beta[j];
-            let u = self.h[j] + gjj * bj;
-            let nb = soft_threshold(u, l1) / (gjj + l2);
-            if nb != bj {
-                let d = nb - bj;
-                self.beta[j] = nb;
-                axpy(-d, self.prob.col(j), &mut self.h);
-                dlx = dlx.max(gjj * d * d);
-                if !self.in_active[j] {
-                    self.in_active[j] = true;
-                    self.active.push(j);
-                }
-            }
-        }
-        dlx
     }
 
     /// The SPEC 4 gap at the current beta, from the statistics alone.
@@ -175,7 +244,18 @@ impl<'a> GramSolver<'a> {
             beta_l1: b1,
             beta_sq: b2,
             g_max,
+            magnitude: yy + bq.abs() + bh.abs(),
         }
+    }
+
+    /// The smallest max G_jj delta^2 that is more than rounding: a few ulps of each beta_j.
+    fn rounding_floor(&self) -> f64 {
+        let mut m = 0.0f64;
+        for &j in &self.active {
+            let b = self.beta[j];
+            m = m.max(self.prob.diag(j) * b * b);
+        }
+        16.0 * f64::EPSILON * f64::EPSILON * m + 1e-28 * self.prob.yy
     }
 
     /// Solve at one alpha (l1 = n alpha rho, l2 = n alpha (1 - rho)), warm-started from the
@@ -202,27 +282,33 @@ impl<'a> GramSolver<'a> {
             });
         }
         let tol_abs = tol * yy;
-        // the rounding floor of max G_jj delta^2, in the units of ||y_c||^2
-        let floor = yy * 1e-28;
-        let mut thr = tol_abs.max(floor);
+        let mut thr = tol_abs.max(self.rounding_floor());
         let mut iters = 0usize;
+        let mut since_refresh = 0usize;
         loop {
-            let dlx_full = self.sweep(l1, l2, true);
-            iters += 1;
-            let mut dlx = dlx_full;
-            while dlx > thr && iters < max_iter {
-                dlx = self.sweep(l1, l2, false);
-                iters += 1;
-                if iters % CHECK_EVERY == 0 {
-                    ctl.check()?;
-                }
+            // the glmnet covariance loop: KKT scan outside the active set (O(1) each), sweeps
+            // on the compact active block, one batch update of h, repeat until clean
+            let added = self.add_violators(l1);
+            let dlx_first = if self.active.is_empty() {
+                0.0
+            } else {
+                self.inner(l1, l2, thr, max_iter, &mut iters, ctl)?
+            };
+            if added && iters < max_iter {
+                continue;
             }
-            self.refresh_h();
+            since_refresh += 1;
+            if since_refresh >= 8 || tol < 1e-9 {
+                // remove the drift of many batch updates when it could matter
+                self.refresh_h();
+                since_refresh = 0;
+            }
             let gi = self.gap_inputs(l1, l2);
             let gap = duality_gap(&gi);
             // a fixed point of the sweeps: the gap cannot shrink any further in floating point
-            let stalled = dlx_full <= floor;
-            let noise = 64.0 * f64::EPSILON * (primal(&gi) + yy);
+            let floor = self.rounding_floor();
+            let stalled = dlx_first <= floor;
+            let noise = gi.noise();
             if gap <= tol_abs || iters >= max_iter || stalled {
                 let converged = gap <= tol_abs || gap <= noise;
                 return Ok(PointStats {

@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::control::{Cancelled, Control};
-use super::gap::{GapInputs, duality_gap, primal};
+use super::gap::{GapInputs, duality_gap};
 use super::gram::PointStats;
 use super::soft::{axpy, dot, soft_threshold};
 
@@ -167,15 +167,28 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
         for (c, b) in self.c.iter().zip(&self.beta) {
             g_max = g_max.max((c - l2 * b).abs());
         }
+        let rss = dot(&self.r, &self.r);
+        let ry = dot(&self.r, self.prob.y);
         GapInputs {
             l1,
             l2,
-            rss: dot(&self.r, &self.r),
-            ry: dot(&self.r, self.prob.y),
+            rss,
+            ry,
             beta_l1: b1,
             beta_sq: b2,
             g_max,
+            magnitude: self.prob.yy + rss + ry.abs(),
         }
+    }
+
+    /// The smallest max v_j delta^2 that is more than rounding: a few ulps of each beta_j.
+    fn rounding_floor(&self) -> f64 {
+        let mut m = 0.0f64;
+        for &j in &self.active {
+            let b = self.beta[j];
+            m = m.max(self.prob.v[j] * b * b);
+        }
+        16.0 * f64::EPSILON * f64::EPSILON * m + 1e-28 * self.prob.yy
     }
 
     /// Solve at one alpha, warm-started; same contract as the Gram solver.
@@ -210,8 +223,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             }
         }
         let tol_abs = tol * yy;
-        let floor = yy * 1e-28;
-        let mut thr = tol_abs.max(floor);
+        let mut thr = tol_abs.max(self.rounding_floor());
         let mut iters = 0usize;
         loop {
             // converge on the strong set
@@ -247,8 +259,9 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             }
             let gi = self.gap_inputs(l1, l2);
             let gap = duality_gap(&gi);
+            let floor = self.rounding_floor();
             let stalled = dlx_strong <= floor;
-            let noise = 64.0 * f64::EPSILON * (primal(&gi) + yy);
+            let noise = gi.noise();
             if gap <= tol_abs || iters >= max_iter || stalled {
                 self.l1_prev = Some(l1);
                 return Ok(PointStats {

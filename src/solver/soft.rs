@@ -13,8 +13,31 @@ pub fn soft_threshold(u: f64, t: f64) -> f64 {
     }
 }
 
-#[inline]
-pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+/// Run `$body` compiled for AVX2+FMA when the CPU has them (checked once and cached by
+/// std), else for the baseline target. The kernels are memory-bound loops that LLVM
+/// vectorizes 4-wide with AVX2 instead of 2-wide with the SSE2 baseline.
+macro_rules! dispatch {
+    ($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty $body:block) => {
+        pub fn $name($($arg: $ty),*) -> $ret {
+            #[inline(always)]
+            fn body($($arg: $ty),*) -> $ret $body
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "avx2,fma")]
+                fn wide($($arg: $ty),*) -> $ret {
+                    body($($arg),*)
+                }
+                if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+                    // SAFETY: the CPU supports the features `wide` was compiled for
+                    return unsafe { wide($($arg),*) };
+                }
+            }
+            body($($arg),*)
+        }
+    };
+}
+
+dispatch!(dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut acc = [0.0f64; 8];
@@ -30,17 +53,15 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
         s += a[i] * b[i];
     }
     ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + s
-}
+});
 
-/// `y += a * x`
-#[inline]
-pub fn axpy(a: f64, x: &[f64], y: &mut [f64]) {
+dispatch!(axpy(a: f64, x: &[f64], y: &mut [f64]) -> () {
     let n = x.len().min(y.len());
     let (x, y) = (&x[..n], &mut y[..n]);
     for (yi, xi) in y.iter_mut().zip(x) {
         *yi += a * xi;
     }
-}
+});
 
 #[cfg(test)]
 mod tests {
