@@ -160,36 +160,9 @@ pub fn run(opts: Options) -> Result<()> {
     } else {
         update::start(&mut app).into()
     };
+    let mut quit = execute(&mut queue, &mut app, &worker, &mut terminal);
     draw(&mut terminal, &app)?;
-    loop {
-        // effects first; some feed a message straight back
-        let mut quit = false;
-        while let Some(e) = queue.pop_front() {
-            match e {
-                Effect::Quit => quit = true,
-                Effect::Submit(job) => worker.submit(job),
-                Effect::Cancel => worker.cancel(),
-                Effect::Redraw => {
-                    let _ = terminal.clear();
-                }
-                Effect::Save(path, exp) => {
-                    let r = save_experiment(&exp, &app.source, &path).map_err(|e| e.to_string());
-                    queue.extend(update(&mut app, Msg::Saved(path, r)));
-                }
-                Effect::Reload(path) => {
-                    let r = Experiment::load(&path)
-                        .map(|exp| {
-                            let src = DataSource::for_experiment(&exp, Some(&path));
-                            (exp, src)
-                        })
-                        .map_err(|e| e.to_string());
-                    queue.extend(update(&mut app, Msg::Reloaded(r)));
-                }
-            }
-        }
-        if quit {
-            break;
-        }
+    while !quit {
         let first = if app.busy() {
             match rx.recv_timeout(Duration::from_millis(100)) {
                 Ok(m) => m,
@@ -202,6 +175,7 @@ pub fn run(opts: Options) -> Result<()> {
                 Err(_) => break,
             }
         };
+        // a burst of keys (or progress reports) becomes one frame
         let mut batch = vec![first];
         batch.extend(rx.try_iter());
         for msg in batch {
@@ -210,10 +184,48 @@ pub fn run(opts: Options) -> Result<()> {
             }
             queue.extend(update(&mut app, msg));
         }
-        draw(&mut terminal, &app)?;
+        quit = execute(&mut queue, &mut app, &worker, &mut terminal);
+        if !quit {
+            draw(&mut terminal, &app)?;
+        }
     }
     drop(worker);
     Ok(())
+}
+
+/// Run the effects `update` asked for; some (save, reload) feed a message straight
+/// back. Returns true when the app should quit.
+fn execute(
+    queue: &mut VecDeque<Effect>,
+    app: &mut App,
+    worker: &Worker,
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+) -> bool {
+    let mut quit = false;
+    while let Some(e) = queue.pop_front() {
+        match e {
+            Effect::Quit => quit = true,
+            Effect::Submit(job) => worker.submit(job),
+            Effect::Cancel => worker.cancel(),
+            Effect::Redraw => {
+                let _ = terminal.clear();
+            }
+            Effect::Save(path, exp) => {
+                let r = save_experiment(&exp, &app.source, &path).map_err(|e| e.to_string());
+                queue.extend(update(app, Msg::Saved(path, r)));
+            }
+            Effect::Reload(path) => {
+                let r = Experiment::load(&path)
+                    .map(|exp| {
+                        let src = DataSource::for_experiment(&exp, Some(&path));
+                        (exp, src)
+                    })
+                    .map_err(|e| e.to_string());
+                queue.extend(update(app, Msg::Reloaded(r)));
+            }
+        }
+    }
+    quit
 }
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App) -> Result<()> {
