@@ -41,15 +41,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|i| cv.train_mse.column(i).mean().unwrap_or(f64::NAN))
         .collect();
     let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-    for i in 0..m {
+    for (i, &tr) in train.iter().enumerate() {
         let (mu, se) = (cv.cv_mean[i], cv.cv_se[i]);
         if (mu - se).is_finite() {
             lo = lo.min(mu - se);
             hi = hi.max(mu + se);
         }
-        if app.show_train && train[i].is_finite() {
-            lo = lo.min(train[i]);
-            hi = hi.max(train[i]);
+        if app.show_train && tr.is_finite() {
+            lo = lo.min(tr);
+            hi = hi.max(tr);
         }
     }
     let yax = LinAxis::new(lo, hi, ph);
@@ -69,15 +69,15 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         labels.push((c, name));
     }
     let mut last_bar: Option<u16> = None;
-    for i in 0..m {
+    for (i, &tr) in train.iter().enumerate() {
         let c = col(i);
         let (mu, se) = (cv.cv_mean[i], cv.cv_se[i]);
         if last_bar != Some(c) && se.is_finite() {
             plot.vrun(c, yax.row(mu + se), yax.row(mu - se), g.vline, t.dim(), 3);
             last_bar = Some(c);
         }
-        if app.show_train && train[i].is_finite() {
-            plot.put(c, yax.row(train[i]), g.train, t.train(), 4);
+        if app.show_train && tr.is_finite() {
+            plot.put(c, yax.row(tr), g.train, t.train(), 4);
         }
         plot.put(c, yax.row(mu), g.mean, t.error(), 5);
     }
