@@ -1,8 +1,13 @@
 //! The regularization path: every coefficient against log10(alpha), nonzero counts
 //! along the top (glmnet), decade ticks below, the cursor, the selected feature named.
+//! Unicode mode draws the paths on a braille `Canvas`; ASCII mode on a character grid.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use ratatui::style::Color;
+use ratatui::symbols::Marker;
+use ratatui::widgets::Widget;
+use ratatui::widgets::canvas::{Canvas, Line as CLine};
 
 use super::plot::Plot;
 use super::put_str;
@@ -87,13 +92,58 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .map(|a| a.max(f64::MIN_POSITIVE).log10())
         .collect();
     let mut plot = Plot::new(pw, ph);
-    // zero line
     let zr = yax.row(0.0);
-    for x in 0..pw {
-        plot.put(x, zr, g.hline, t.dim(), 1);
-    }
     let p = m.ncols();
     let sel = app.selected.min(p.saturating_sub(1));
+    let top = Rect::new(area.x + GUTTER, area.y + 1, pw, ph);
+    // Unicode: the muted paths, the zero line and the cursor on a braille Canvas; the
+    // selected path goes on top as bold cells (visible without colour too).
+    // ASCII: everything on the character grid (no ratatui marker is ASCII).
+    if !g.ascii {
+        let color = |st: ratatui::style::Style| st.fg.unwrap_or(Color::Reset);
+        let cursor = app.alpha().map(|a| a.max(f64::MIN_POSITIVE).log10());
+        Canvas::default()
+            .x_bounds([ax.lo, ax.hi])
+            .y_bounds([yax.lo, yax.hi])
+            .marker(Marker::Braille)
+            .paint(|ctx| {
+                ctx.draw(&CLine {
+                    x1: ax.lo,
+                    y1: 0.0,
+                    x2: ax.hi,
+                    y2: 0.0,
+                    color: color(t.dim()),
+                });
+                ctx.layer();
+                for j in (0..p).filter(|&j| j != sel) {
+                    let c = color(t.series(j));
+                    for k in 1..logs.len() {
+                        ctx.draw(&CLine {
+                            x1: logs[k - 1],
+                            y1: m[(k - 1, j)],
+                            x2: logs[k],
+                            y2: m[(k, j)],
+                            color: c,
+                        });
+                    }
+                }
+                if let Some(l) = cursor {
+                    ctx.layer();
+                    ctx.draw(&CLine {
+                        x1: l,
+                        y1: yax.lo,
+                        x2: l,
+                        y2: yax.hi,
+                        color: color(t.cursor()),
+                    });
+                }
+            })
+            .render(top, buf);
+    } else {
+        for x in 0..pw {
+            plot.put(x, zr, g.hline, t.dim(), 1);
+        }
+    }
     let cols: Vec<f64> = (0..pw).map(|c| ax.log_at(c)).collect();
     let draw = |j: usize, plot: &mut Plot| {
         let vals = m.column(j).to_vec();
@@ -116,13 +166,17 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
             prev = Some(r);
         }
     };
-    for j in (0..p).filter(|&j| j != sel) {
-        draw(j, &mut plot);
+    if g.ascii {
+        for j in (0..p).filter(|&j| j != sel) {
+            draw(j, &mut plot);
+        }
     }
     if p > 0 {
         draw(sel, &mut plot);
     }
-    if let Some(a) = app.alpha() {
+    if g.ascii
+        && let Some(a) = app.alpha()
+    {
         plot.cursor(ax.col(a), g.vline, t.cursor());
     }
     // the selected feature's name at its left end
@@ -134,7 +188,6 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         let r = if r == zr && r > 0 { r - 1 } else { r };
         plot.text(1, r, name, t.selected(), 6);
     }
-    let top = Rect::new(area.x + GUTTER, area.y + 1, pw, ph);
     plot.render(top, buf);
     // y labels
     put_str(buf, area.x, area.y + 1, &num(yax.hi), GUTTER - 1, t.dim());
