@@ -623,3 +623,43 @@ fn docs_contain_every_key_line() {
         );
     }
 }
+
+#[test]
+fn a_bad_config_opens_with_the_error_shown() {
+    let dir = std::env::temp_dir().join(format!("regscope-tui-badcfg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cfg = dir.join("bad.toml");
+    std::fs::write(
+        &cfg,
+        "[data]\npath = \"x.csv\"\ntarget = \"y\"\nbogus = 1\n",
+    )
+    .unwrap();
+    let app = super::initial_app(&super::Options {
+        config: Some(cfg.clone()),
+        ..Default::default()
+    });
+    let (level, text) = app.status.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("bogus"), "{text}");
+    assert_eq!(app.config_path.as_deref(), Some(cfg.as_path()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn saved_data_paths_are_relative_to_the_config_folder() {
+    use std::path::Path;
+    let cwd = std::env::current_dir().unwrap();
+    let data = DataSource::File(cwd.join("sample-data/hitters.csv"));
+    assert_eq!(
+        super::data_path_for(&data, &cwd.join("configs/x.toml")),
+        "../sample-data/hitters.csv"
+    );
+    assert_eq!(
+        super::data_path_for(&data, Path::new("x.toml")),
+        "sample-data/hitters.csv"
+    );
+    assert_eq!(
+        super::data_path_for(&DataSource::Embedded, Path::new("/elsewhere/x.toml")),
+        EMBEDDED_NAME
+    );
+}
