@@ -663,3 +663,76 @@ fn saved_data_paths_are_relative_to_the_config_folder() {
         EMBEDDED_NAME
     );
 }
+
+#[test]
+fn a_running_fit_is_cancelled_promptly() {
+    use std::io::Write;
+    // a problem big enough that the path takes a while: n = 3000, p = 300, tight tol
+    let dir = std::env::temp_dir().join(format!("regscope-tui-cancel-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("big.csv");
+    let mut s: u64 = 1;
+    let mut next = || {
+        s = s
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+    };
+    let mut f = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    let p = 300;
+    let head: Vec<String> = (0..p).map(|j| format!("x{j}")).collect();
+    writeln!(f, "{},y", head.join(",")).unwrap();
+    for _ in 0..3000 {
+        let x: Vec<f64> = (0..p).map(|_| next()).collect();
+        let y: f64 = x.iter().take(50).sum::<f64>() + next();
+        let row: Vec<String> = x.iter().map(|v| format!("{v:.5}")).collect();
+        writeln!(f, "{},{y:.5}", row.join(",")).unwrap();
+    }
+    drop(f);
+    let mut exp = Experiment::default_for(&file, "y");
+    exp.model.kind = ModelKind::ElasticNet;
+    exp.model.l1_ratio = Some(0.5);
+    exp.path.n_alphas = 300;
+    exp.solver.tol = 1e-12;
+    let (tx, rx) = std::sync::mpsc::channel::<WorkerMsg>();
+    let w = super::worker::Worker::spawn(tx, |m| m);
+    w.submit(Job {
+        id: 1,
+        kind: JobKind::Fit {
+            exp: Box::new(exp),
+            source: DataSource::File(file),
+            reload: false,
+        },
+    });
+    // wait until the path is under way, then cancel
+    loop {
+        match rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("progress")
+        {
+            WorkerMsg::Progress(1, pr) if pr.done >= 1 => break,
+            WorkerMsg::CvReady(..) => panic!("finished before it could be cancelled"),
+            WorkerMsg::Failed(_, e) => panic!("{e}"),
+            _ => {}
+        }
+    }
+    let t = std::time::Instant::now();
+    w.cancel();
+    loop {
+        match rx
+            .recv_timeout(std::time::Duration::from_secs(10))
+            .expect("an answer")
+        {
+            WorkerMsg::Cancelled(1) => break,
+            WorkerMsg::CvReady(..) => panic!("the cancel was not honoured"),
+            _ => {}
+        }
+    }
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(2),
+        "cancel took {:?}",
+        t.elapsed()
+    );
+    drop(w);
+    let _ = std::fs::remove_dir_all(&dir);
+}
