@@ -13,4 +13,5 @@ pub mod data;
 pub mod error;
 pub mod report;
 pub mod solver;
+pub mod tui;
 pub mod workflow;

@@ -1,10 +1,10 @@
-//! The `regscope` binary: headless `path` / `cv`, and (with no command) the workbench.
+//! The `regscope` binary: headless `path` / `cv`, and (with no command) the workbench TUI.
 
-use std::io;
+use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use regscope::cli::{Cli, Command, run_fit, summary};
+use regscope::cli::{Cli, Command, run_fit};
 
 fn main() -> ExitCode {
     // one line, no backtrace: a panic is a bug, but the user still gets a plain message
@@ -26,16 +26,23 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Path(a)) => run_fit(a, false, &mut out),
         Some(Command::Cv(a)) => run_fit(a, true, &mut out),
+        None if cli.keys => {
+            let _ = write!(out, "{}", regscope::tui::keymap::markdown_table());
+            Ok(())
+        }
         None => {
-            if let Some(cfg) = &cli.config {
-                let args = regscope::cli::FitArgs {
-                    config: Some(cfg.clone()),
-                    ..Default::default()
-                };
-                run_fit(&args, true, &mut out)
-            } else {
-                summary(cli.file.as_deref(), cli.target.clone(), &mut out)
-            }
+            drop(out);
+            regscope::tui::run(regscope::tui::Options {
+                file: cli.file.clone(),
+                target: cli.target.clone(),
+                config: cli.config.clone(),
+                flags: regscope::tui::term::UiFlags {
+                    no_color: cli.no_color,
+                    ascii: cli.ascii,
+                    unicode: cli.unicode,
+                    mouse: cli.mouse,
+                },
+            })
         }
     };
     match result {

@@ -15,7 +15,10 @@ const AFTER: &str = "\
 Examples:
   regscope path --config configs/diabetes-lasso-cv.toml --format json
   regscope cv --data sample-data/hitters.csv --target Salary --model elastic-net --l1-ratio 0.5
-  regscope cv --format table                 # the embedded diabetes sample
+  regscope                                   # the workbench (TUI) on the embedded diabetes sample
+  regscope sample-data/hitters.csv --target Salary
+  regscope --config configs/diabetes-lasso-cv.toml
+  regscope cv --format table                 # a text report of the embedded diabetes sample
 The objective (SPEC 1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
 on standardized columns by default; ridge alpha here equals scikit-learn Ridge(alpha = n*alpha).";
 
@@ -32,6 +35,21 @@ pub struct Cli {
     /// An experiment config (TOML) to open.
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
+    /// No colours (also when NO_COLOR is set); state stays visible by glyphs and bold/reverse.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Draw only ASCII (automatic when the locale is not UTF-8 or TERM is linux/vt100/dumb).
+    #[arg(long, conflicts_with = "unicode")]
+    pub ascii: bool,
+    /// Draw Unicode even when the locale does not say UTF-8.
+    #[arg(long)]
+    pub unicode: bool,
+    /// Capture the mouse (off by default, so the terminal's copy-paste works).
+    #[arg(long)]
+    pub mouse: bool,
+    /// Print the TUI's key table (markdown) and exit.
+    #[arg(long)]
+    pub keys: bool,
 }
 
 #[derive(Debug, Subcommand)]

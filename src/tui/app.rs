@@ -1,0 +1,355 @@
+//! The application state (the model of the update/view split). No terminal, no threads.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::Experiment;
+use crate::data::ColumnInfo;
+use crate::solver::{CvResult, ModelKind, PathResult, Progress, Stage};
+use crate::workflow::DataSource;
+
+use super::keymap::Mode;
+use super::theme::{Glyphs, Theme};
+use super::worker::{DataInfo, JobId};
+
+/// Smallest screen the panes fit on; below it a notice asks for more room.
+pub const MIN_W: u16 = 40;
+pub const MIN_H: u16 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Bars,
+    Path,
+    Cv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    Magnitude,
+    Name,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromptKind {
+    Filter,
+    Alpha,
+    SaveAs,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prompt {
+    pub kind: PromptKind,
+    pub text: String,
+    /// the filter before the prompt opened (Esc restores it)
+    pub before: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picker {
+    pub cursor: usize,
+    pub target: String,
+    pub included: Vec<bool>,
+    pub touched: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    None,
+    Help,
+    Log,
+    Prompt(Prompt),
+    Picker(Picker),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum JobState {
+    Idle,
+    Running {
+        id: JobId,
+        progress: Option<Progress>,
+        point: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogEntry {
+    pub level: Level,
+    pub text: String,
+}
+
+/// A fit at a typed alpha off the grid.
+#[derive(Debug, Clone)]
+pub struct PointFit {
+    pub alpha: f64,
+    pub result: Arc<PathResult>,
+}
+
+pub struct App {
+    pub exp: Experiment,
+    pub source: DataSource,
+    pub config_path: Option<PathBuf>,
+    pub columns: Vec<ColumnInfo>,
+    pub info: Option<Arc<DataInfo>>,
+    pub path: Option<Arc<PathResult>>,
+    pub cv: Option<Arc<CvResult>>,
+    pub point: Option<PointFit>,
+    /// index into `path.alphas` (descending alphas)
+    pub idx: usize,
+    /// true once the user moved the cursor (else it lands on alpha_min)
+    pub cursor_touched: bool,
+    /// the selected feature (index into `info.features`)
+    pub selected: usize,
+    pub filter: String,
+    pub sort: SortBy,
+    pub original_scale: bool,
+    pub show_train: bool,
+    /// the chart shown next to the bars (medium) or the one pane (narrow)
+    pub pane: Pane,
+    pub overlay: Overlay,
+    pub job: JobState,
+    /// newest submitted job id, and the newest Fit job id
+    pub last_id: JobId,
+    pub fit_id: JobId,
+    pub path_id: JobId,
+    pub cv_id: JobId,
+    pub log: Vec<LogEntry>,
+    pub status: Option<(Level, String)>,
+    pub dirty: bool,
+    pub confirm_quit: bool,
+    pub spinner: usize,
+    pub size: (u16, u16),
+    pub theme: Theme,
+    pub glyphs: Glyphs,
+    /// an alpha to restore once the first path lands (a config's `model.alpha`)
+    pub pending_alpha: Option<f64>,
+    /// select the top bar once a new feature list lands
+    pub select_first_pending: bool,
+}
+
+impl App {
+    pub fn new(exp: Experiment, source: DataSource, config_path: Option<PathBuf>) -> App {
+        let pending_alpha = exp.model.alpha;
+        App {
+            exp,
+            source,
+            config_path,
+            columns: Vec::new(),
+            info: None,
+            path: None,
+            cv: None,
+            point: None,
+            idx: 0,
+            cursor_touched: pending_alpha.is_some(),
+            selected: 0,
+            filter: String::new(),
+            sort: SortBy::Magnitude,
+            original_scale: false,
+            show_train: true,
+            pane: Pane::Path,
+            overlay: Overlay::None,
+            job: JobState::Idle,
+            last_id: 0,
+            fit_id: 0,
+            path_id: 0,
+            cv_id: 0,
+            log: Vec::new(),
+            status: None,
+            dirty: false,
+            confirm_quit: false,
+            spinner: 0,
+            size: (120, 40),
+            theme: Theme::new(true),
+            glyphs: Glyphs::UNICODE,
+            pending_alpha,
+            select_first_pending: false,
+        }
+    }
+
+    pub fn too_small(&self) -> bool {
+        self.size.0 < MIN_W || self.size.1 < MIN_H
+    }
+
+    pub fn mode(&self) -> Mode {
+        match self.overlay {
+            Overlay::Help => Mode::Help,
+            Overlay::Log => Mode::Log,
+            Overlay::Picker(_) => Mode::Picker,
+            _ => Mode::Normal,
+        }
+    }
+
+    pub fn busy(&self) -> bool {
+        matches!(self.job, JobState::Running { .. })
+    }
+
+    pub fn path_stale(&self) -> bool {
+        self.path.is_some() && self.path_id < self.fit_id
+    }
+
+    pub fn cv_stale(&self) -> bool {
+        self.cv.is_some() && self.cv_id < self.fit_id
+    }
+
+    /// The cv result if it belongs to the path on screen.
+    pub fn cv_for_path(&self) -> Option<&CvResult> {
+        match (&self.cv, &self.path) {
+            (Some(cv), Some(p)) if cv.cv_mean.len() == p.alphas.len() => Some(cv),
+            _ => None,
+        }
+    }
+
+    pub fn grid_len(&self) -> usize {
+        self.path.as_ref().map_or(0, |p| p.alphas.len())
+    }
+
+    /// The alpha under the cursor: a typed one, else the grid's.
+    pub fn alpha(&self) -> Option<f64> {
+        if let Some(pf) = &self.point {
+            return Some(pf.alpha);
+        }
+        self.path
+            .as_ref()
+            .and_then(|p| p.alphas.get(self.idx).copied())
+    }
+
+    /// The feature names of the result on screen.
+    pub fn names(&self) -> &[String] {
+        self.info.as_ref().map_or(&[], |i| &i.features)
+    }
+
+    /// Coefficients at the cursor, on the chosen scale.
+    pub fn coefs(&self) -> Option<Vec<f64>> {
+        let (res, row) = match &self.point {
+            Some(pf) => (&pf.result, 0),
+            None => (self.path.as_ref()?, self.idx),
+        };
+        let m = if self.original_scale {
+            &res.coef
+        } else {
+            &res.coef_std
+        };
+        (row < m.nrows()).then(|| m.row(row).to_vec())
+    }
+
+    pub fn constant(&self) -> &[bool] {
+        self.path.as_ref().map_or(&[], |p| &p.constant)
+    }
+
+    /// (nonzero, p, r2, train mse) at the cursor.
+    pub fn point_stats(&self) -> Option<(usize, usize, f64)> {
+        let (res, row) = match &self.point {
+            Some(pf) => (&pf.result, 0),
+            None => (self.path.as_ref()?, self.idx),
+        };
+        Some((
+            *res.n_nonzero.get(row)?,
+            res.coef.ncols(),
+            *res.r2.get(row)?,
+        ))
+    }
+
+    /// CV mean and SE at the cursor (grid points only).
+    pub fn cv_at_cursor(&self) -> Option<(f64, f64)> {
+        if self.point.is_some() {
+            return None;
+        }
+        let cv = self.cv_for_path()?;
+        Some((*cv.cv_mean.get(self.idx)?, *cv.cv_se.get(self.idx)?))
+    }
+
+    /// Features in display order (sorted, filtered): indices into `names()`.
+    pub fn visible_features(&self) -> Vec<usize> {
+        let names = self.names();
+        let f = self.filter.to_lowercase();
+        let mut v: Vec<usize> = (0..names.len())
+            .filter(|&j| f.is_empty() || names[j].to_lowercase().contains(&f))
+            .collect();
+        match self.sort {
+            SortBy::Name => v.sort_by(|&a, &b| names[a].cmp(&names[b])),
+            SortBy::Magnitude => {
+                if let Some(c) = self.coefs() {
+                    v.sort_by(|&a, &b| {
+                        let (x, y) = (
+                            c.get(a).map_or(0.0, |v| v.abs()),
+                            c.get(b).map_or(0.0, |v| v.abs()),
+                        );
+                        y.partial_cmp(&x)
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                            .then(a.cmp(&b))
+                    });
+                }
+            }
+        }
+        v
+    }
+
+    pub fn model_label(&self) -> &'static str {
+        match self.exp.model.kind {
+            ModelKind::Ols => "OLS",
+            ModelKind::Ridge => "ridge",
+            ModelKind::Lasso => "lasso",
+            ModelKind::ElasticNet => "elastic net",
+        }
+    }
+
+    /// "path 37/100", "cv fold 3/5", "alpha fit", "loading", or "ready".
+    pub fn worker_text(&self) -> String {
+        match self.job {
+            JobState::Idle => "ready".into(),
+            JobState::Running { point: true, .. } => "fitting alpha".into(),
+            JobState::Running { progress: None, .. } => "loading".into(),
+            JobState::Running {
+                progress: Some(p), ..
+            } => match p.stage {
+                Stage::Path => format!("path {}/{}", p.done, p.total),
+                Stage::Cv => format!("cv fold {}/{}", (p.done + 1).min(p.total), p.total),
+            },
+        }
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.log.iter().filter(|e| e.level != Level::Info).count()
+    }
+
+    pub fn config_name(&self) -> String {
+        let name = self
+            .config_path
+            .as_ref()
+            .and_then(|p| p.file_name())
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "unsaved".into());
+        if self.dirty { format!("{name}*") } else { name }
+    }
+
+    /// The path the save-as prompt proposes.
+    pub fn default_save_path(&self) -> String {
+        if let Some(p) = &self.config_path {
+            return p.display().to_string();
+        }
+        let stem = match &self.source {
+            DataSource::Embedded => "diabetes".to_string(),
+            DataSource::File(p) => p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "experiment".into()),
+        };
+        format!("configs/{stem}-{}.toml", self.exp.model.kind.name())
+    }
+
+    pub fn push_log(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        if level != Level::Info || self.log.last().map(|e| &e.text) != Some(&text) {
+            self.log.push(LogEntry { level, text });
+        }
+        if self.log.len() > 500 {
+            self.log.drain(..100);
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! Log10 axes: the value <-> column mapping shared by the curves, the cursor and the
+//! tick labels, decade ticks, and compact number labels. Pure; unit-tested.
+
+/// A horizontal axis in log10(alpha) over `width` columns: column 0 is `lo`,
+/// column `width - 1` is `hi` (alpha grows to the right, as in glmnet's plots).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogAxis {
+    pub lo: f64,
+    pub hi: f64,
+    pub width: u16,
+}
+
+impl LogAxis {
+    /// From the alphas of a grid (any order). Zero/negative alphas are ignored; a
+    /// single alpha gets half a decade either side.
+    pub fn from_alphas(alphas: &[f64], width: u16) -> Option<LogAxis> {
+        let logs: Vec<f64> = alphas
+            .iter()
+            .filter(|a| **a > 0.0 && a.is_finite())
+            .map(|a| a.log10())
+            .collect();
+        let lo = logs.iter().cloned().fold(f64::INFINITY, f64::min);
+        let hi = logs.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() || width == 0 {
+            return None;
+        }
+        let (lo, hi) = if hi - lo < 1e-9 {
+            (lo - 0.5, hi + 0.5)
+        } else {
+            (lo, hi)
+        };
+        Some(LogAxis { lo, hi, width })
+    }
+
+    /// The column of an alpha, clamped to the axis.
+    pub fn col(&self, alpha: f64) -> u16 {
+        self.col_of_log(alpha.max(f64::MIN_POSITIVE).log10())
+    }
+
+    pub fn col_of_log(&self, l: f64) -> u16 {
+        if self.width <= 1 {
+            return 0;
+        }
+        let t = ((l - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0);
+        (t * f64::from(self.width - 1)).round() as u16
+    }
+
+    /// log10(alpha) at the centre of a column.
+    pub fn log_at(&self, col: u16) -> f64 {
+        if self.width <= 1 {
+            return self.lo;
+        }
+        self.lo + (self.hi - self.lo) * f64::from(col) / f64::from(self.width - 1)
+    }
+
+    /// Decade ticks inside the axis as (column, label). When fewer than two decades
+    /// fall inside, the two ends are labelled instead.
+    pub fn ticks(&self) -> Vec<(u16, String)> {
+        let mut out = Vec::new();
+        let (a, b) = (self.lo.ceil() as i32, self.hi.floor() as i32);
+        if b - a >= 1 {
+            let step = (((b - a) as f64) / (f64::from(self.width) / 6.0).max(1.0)).ceil() as i32;
+            let step = step.max(1);
+            let mut k = a;
+            while k <= b {
+                out.push((self.col_of_log(f64::from(k)), decade_label(k)));
+                k += step;
+            }
+        } else {
+            out.push((0, num(10f64.powf(self.lo))));
+            out.push((self.width.saturating_sub(1), num(10f64.powf(self.hi))));
+        }
+        out
+    }
+}
+
+/// "1", "10", "0.1", else "1e-3" / "1e4".
+pub fn decade_label(k: i32) -> String {
+    match k {
+        0 => "1".into(),
+        1 => "10".into(),
+        2 => "100".into(),
+        -1 => "0.1".into(),
+        -2 => "0.01".into(),
+        _ => format!("1e{k}"),
+    }
+}
+
+/// A compact number for axes and the status line: 4 significant digits, scientific
+/// outside [1e-3, 1e5).
+pub fn num(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if !v.is_finite() {
+        return format!("{v}");
+    }
+    let a = v.abs();
+    if !(1e-3..1e5).contains(&a) {
+        let s = format!("{v:.2e}");
+        // 1.23e-4 style; drop "+": Rust never prints it
+        return s;
+    }
+    let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+    let s = format!("{v:.digits$}");
+    if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
+}
+
+/// A vertical linear axis over `height` rows: row 0 is `hi` (top).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LinAxis {
+    pub lo: f64,
+    pub hi: f64,
+    pub height: u16,
+}
+
+impl LinAxis {
+    pub fn new(lo: f64, hi: f64, height: u16) -> LinAxis {
+        let (lo, hi) = if !(lo.is_finite() && hi.is_finite()) {
+            (0.0, 1.0)
+        } else if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
+            (
+                lo - 0.5 * lo.abs().max(1e-12),
+                hi + 0.5 * hi.abs().max(1e-12),
+            )
+        } else {
+            (lo, hi)
+        };
+        LinAxis { lo, hi, height }
+    }
+
+    pub fn row(&self, v: f64) -> u16 {
+        if self.height <= 1 {
+            return 0;
+        }
+        let t = ((v - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0);
+        ((1.0 - t) * f64::from(self.height - 1)).round() as u16
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_map_both_ends_and_round_trip() {
+        let ax = LogAxis::from_alphas(&[1.0, 1e-3], 31).unwrap();
+        assert_eq!(ax.col(1e-3), 0);
+        assert_eq!(ax.col(1.0), 30);
+        assert_eq!(ax.col(1e-2), 10);
+        assert_eq!(ax.col(1e-9), 0, "clamped");
+        for c in 0..31 {
+            assert_eq!(ax.col_of_log(ax.log_at(c)), c);
+        }
+    }
+
+    #[test]
+    fn decade_ticks_and_labels() {
+        let ax = LogAxis::from_alphas(&[2.0, 0.0005], 60).unwrap();
+        let t = ax.ticks();
+        let labels: Vec<&str> = t.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["1e-3", "0.01", "0.1", "1"]);
+        assert_eq!(t[0].0, ax.col(1e-3));
+        // a narrow axis thins the decades
+        let ax = LogAxis::from_alphas(&[1e3, 1e-6], 12).unwrap();
+        assert!(ax.ticks().len() <= 5);
+        // less than a decade: the ends
+        let ax = LogAxis::from_alphas(&[0.5, 0.2], 20).unwrap();
+        let t = ax.ticks();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0], (0, "0.2".to_string()));
+        assert_eq!(t[1], (19, "0.5".to_string()));
+    }
+
+    #[test]
+    fn single_alpha_and_degenerate_inputs() {
+        let ax = LogAxis::from_alphas(&[0.1], 10).unwrap();
+        assert_eq!(ax.col(0.1), 5);
+        assert!(LogAxis::from_alphas(&[0.0], 10).is_none());
+        assert!(LogAxis::from_alphas(&[], 10).is_none());
+        let ax = LogAxis::from_alphas(&[1.0, 0.1], 1).unwrap();
+        assert_eq!(ax.col(0.5), 0);
+    }
+
+    #[test]
+    fn number_labels() {
+        assert_eq!(num(0.0), "0");
+        assert_eq!(num(1234.5678), "1235");
+        assert_eq!(num(0.012345), "0.01235");
+        assert_eq!(num(2.5), "2.5");
+        assert_eq!(num(1e-5), "1.00e-5");
+        assert_eq!(num(-3.0), "-3");
+        assert_eq!(decade_label(-3), "1e-3");
+    }
+
+    #[test]
+    fn linear_rows() {
+        let ax = LinAxis::new(0.0, 10.0, 11);
+        assert_eq!(ax.row(10.0), 0);
+        assert_eq!(ax.row(0.0), 10);
+        assert_eq!(ax.row(5.0), 5);
+        let flat = LinAxis::new(3.0, 3.0, 5);
+        assert_eq!(flat.row(3.0), 2);
+    }
+}

@@ -1,0 +1,264 @@
+//! The workbench: a ratatui TUI over the headless engine.
+//!
+//! `run()` owns the terminal (restored on quit, on error and on panic), one input
+//! thread, and the worker thread. The main loop blocks when idle (no redraw, no CPU),
+//! wakes every 100 ms only while a job runs (the spinner), applies every queued
+//! message with the pure [`update::update`], then draws once.
+//!
+//! Test-only: `REGSCOPE_TEST_PANIC=ui` panics on the UI thread at the first key press;
+//! `REGSCOPE_TEST_PANIC=worker` panics inside the first job (tests/tui_pty.rs).
+
+pub mod action;
+pub mod app;
+pub mod axis;
+pub mod keymap;
+pub mod term;
+pub mod theme;
+pub mod update;
+pub mod view;
+pub mod worker;
+
+use std::collections::VecDeque;
+use std::io::{self, IsTerminal};
+use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+use ratatui::crossterm::{execute, terminal};
+
+use crate::config::Experiment;
+use crate::error::{Error, Result};
+use crate::workflow::{DataSource, EMBEDDED_NAME};
+
+use app::{App, Level};
+use keymap::Key;
+use term::{UiFlags, detect};
+use theme::{Glyphs, Theme};
+use update::{Effect, Msg, update};
+use worker::Worker;
+
+/// What the command line asked the TUI to open.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub file: Option<PathBuf>,
+    pub target: Option<String>,
+    pub config: Option<PathBuf>,
+    pub flags: UiFlags,
+}
+
+/// The experiment, data source and config path to start with; a config that does not
+/// load becomes an error shown in the app (the embedded sample is opened instead).
+pub fn initial_app(opts: &Options) -> App {
+    let embedded = |target: Option<String>| {
+        Experiment::default_for(
+            EMBEDDED_NAME,
+            target.unwrap_or_else(|| "progression".into()),
+        )
+    };
+    if let Some(cfg) = &opts.config {
+        match Experiment::load(cfg) {
+            Ok(exp) => {
+                let source = DataSource::for_experiment(&exp, Some(cfg));
+                return App::new(exp, source, Some(cfg.clone()));
+            }
+            Err(e) => {
+                let mut app = App::new(embedded(None), DataSource::Embedded, Some(cfg.clone()));
+                app.set_status(
+                    Level::Error,
+                    format!("{e} (showing the embedded sample; r reloads)"),
+                );
+                return app;
+            }
+        }
+    }
+    match &opts.file {
+        Some(f) => App::new(
+            Experiment::default_for(f, opts.target.clone().unwrap_or_default()),
+            DataSource::File(f.clone()),
+            None,
+        ),
+        None => App::new(embedded(opts.target.clone()), DataSource::Embedded, None),
+    }
+}
+
+/// `data.path` as a config at `cfg` should hold it: relative to the config's folder
+/// when the two share a root; the embedded sample is written as
+/// "sample-data/diabetes.csv" unchanged.
+pub fn data_path_for(source: &DataSource, cfg: &Path) -> String {
+    match source {
+        DataSource::Embedded => EMBEDDED_NAME.to_string(),
+        DataSource::File(p) => {
+            let (Ok(abs), Ok(cfg_abs)) = (std::path::absolute(p), std::path::absolute(cfg)) else {
+                return p.display().to_string();
+            };
+            let dir = cfg_abs.parent().unwrap_or(Path::new("/"));
+            relative(&abs, dir).unwrap_or(abs).display().to_string()
+        }
+    }
+}
+
+fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
+    let a: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    if a.first() != b.first() {
+        return None;
+    }
+    let common = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &a[common..] {
+        out.push(c.as_os_str());
+    }
+    Some(out)
+}
+
+/// Save `exp` (with `data.path` made relative to the config) and return what was written.
+pub fn save_experiment(exp: &Experiment, source: &DataSource, path: &Path) -> Result<Experiment> {
+    let mut exp = exp.clone();
+    exp.data.path = data_path_for(source, path);
+    exp.save(path)?;
+    Ok(exp)
+}
+
+/// Open the workbench; returns when the user quits.
+pub fn run(opts: Options) -> Result<()> {
+    if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
+        return Err(Error::new(
+            "the TUI needs a terminal (stdin/stdout are not one); for a text report run \
+             `regscope cv --format table`",
+        ));
+    }
+    let caps = detect(opts.flags, &|k| std::env::var(k).ok());
+    let mut app = initial_app(&opts);
+    app.theme = Theme::new(caps.color);
+    app.glyphs = Glyphs::new(caps.ascii);
+
+    term::init(caps.mouse).map_err(|e| Error::new(format!("cannot set up the terminal: {e}")))?;
+    let _guard = term::Guard;
+    term::install_panic_hook();
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
+        .map_err(|e| Error::new(format!("cannot set up the terminal: {e}")))?;
+    let size = terminal.size().map_err(|e| Error::new(e.to_string()))?;
+    app.size = (size.width, size.height);
+
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let worker = Worker::spawn(tx.clone(), Msg::Worker);
+    let input_tx = tx.clone();
+    std::thread::Builder::new()
+        .name("regscope-input".into())
+        .spawn(move || input_loop(&input_tx))
+        .map_err(|e| Error::new(e.to_string()))?;
+
+    let test_ui_panic = std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("ui");
+    let mut queue: VecDeque<Effect> = if app.status.is_some() && opts.config.is_some() {
+        VecDeque::new() // the config did not load: wait for r
+    } else {
+        update::start(&mut app).into()
+    };
+    let mut quit = execute(&mut queue, &mut app, &worker, &mut terminal);
+    draw(&mut terminal, &app)?;
+    while !quit {
+        let first = if app.busy() {
+            match rx.recv_timeout(Duration::from_millis(100)) {
+                Ok(m) => m,
+                Err(RecvTimeoutError::Timeout) => Msg::Tick,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else {
+            match rx.recv() {
+                Ok(m) => m,
+                Err(_) => break,
+            }
+        };
+        // a burst of keys (or progress reports) becomes one frame
+        let mut batch = vec![first];
+        batch.extend(rx.try_iter());
+        for msg in batch {
+            if test_ui_panic && matches!(msg, Msg::Key(_)) {
+                panic!("test panic on the UI thread (REGSCOPE_TEST_PANIC=ui)");
+            }
+            queue.extend(update(&mut app, msg));
+        }
+        quit = execute(&mut queue, &mut app, &worker, &mut terminal);
+        if !quit {
+            draw(&mut terminal, &app)?;
+        }
+    }
+    drop(worker);
+    Ok(())
+}
+
+/// Run the effects `update` asked for; some (save, reload) feed a message straight
+/// back. Returns true when the app should quit.
+fn execute(
+    queue: &mut VecDeque<Effect>,
+    app: &mut App,
+    worker: &Worker,
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+) -> bool {
+    let mut quit = false;
+    while let Some(e) = queue.pop_front() {
+        match e {
+            Effect::Quit => quit = true,
+            Effect::Submit(job) => worker.submit(job),
+            Effect::Cancel => worker.cancel(),
+            Effect::Redraw => {
+                let _ = terminal.clear();
+            }
+            Effect::Save(path, exp) => {
+                let r = save_experiment(&exp, &app.source, &path).map_err(|e| e.to_string());
+                queue.extend(update(app, Msg::Saved(path, r)));
+            }
+            Effect::Reload(path) => {
+                let r = Experiment::load(&path)
+                    .map(|exp| {
+                        let src = DataSource::for_experiment(&exp, Some(&path));
+                        (exp, src)
+                    })
+                    .map_err(|e| e.to_string());
+                queue.extend(update(app, Msg::Reloaded(r)));
+            }
+        }
+    }
+    quit
+}
+
+fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App) -> Result<()> {
+    let _ = execute!(terminal.backend_mut(), terminal::BeginSynchronizedUpdate);
+    let r = terminal
+        .draw(|f| view::view(app, f))
+        .map(|_| ())
+        .map_err(|e| Error::new(format!("drawing failed: {e}")));
+    let _ = execute!(terminal.backend_mut(), terminal::EndSynchronizedUpdate);
+    r
+}
+
+fn input_loop(tx: &mpsc::Sender<Msg>) {
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        loop {
+            let msg = match event::read() {
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => match Key::from_event(&k) {
+                    Some(key) => Msg::Key(key),
+                    None => continue,
+                },
+                Ok(Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => return,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    }));
+    if r.is_err() {
+        let _ = tx.send(Msg::Panic("the input reader stopped".into()));
+    }
+}
+
+#[cfg(test)]
+mod tests;

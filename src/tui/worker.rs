@@ -1,0 +1,351 @@
+//! The one background thread that loads data and runs fits.
+//!
+//! A one-slot mailbox: submitting replaces a queued job and cancels the running one
+//! cooperatively (the solver checks the flag between alphas, folds and every few
+//! hundred sweeps). Every message carries its job id; `update` drops stale ones.
+//! Each job runs inside `catch_unwind`, so a solver panic becomes `WorkerMsg::Panicked`
+//! and the UI keeps running.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+
+use crate::config::Experiment;
+use crate::data::{ColumnInfo, Table};
+use crate::solver::{Control, CvResult, PathResult, Progress, cross_validate, fit_alpha, fit_path};
+use crate::workflow::{DataSource, Setup, setup};
+
+/// The worker thread's name; the panic hook uses it to tell worker panics from UI ones.
+pub const WORKER_THREAD: &str = "regscope-worker";
+
+pub type JobId = u64;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobKind {
+    /// (Re)load if asked or needed, set up, fit the path, cross-validate it.
+    Fit {
+        exp: Box<Experiment>,
+        source: DataSource,
+        reload: bool,
+    },
+    /// One warm-started fit at an alpha off the grid, on the current setup.
+    Point {
+        exp: Box<Experiment>,
+        alpha: f64,
+        warm: Option<Vec<f64>>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: JobId,
+    pub kind: JobKind,
+}
+
+/// What a fit was made on: names and shape for the status line and the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DataInfo {
+    pub source: String,
+    pub target: String,
+    pub features: Vec<String>,
+    pub n: usize,
+    pub p: usize,
+    pub rows_dropped: usize,
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum WorkerMsg {
+    Progress(JobId, Progress),
+    /// The table was (re)read: its columns, for the picker.
+    Loaded(JobId, Vec<ColumnInfo>),
+    PathReady(JobId, Arc<DataInfo>, Arc<PathResult>),
+    CvReady(JobId, Arc<CvResult>),
+    PointReady(JobId, f64, Arc<PathResult>),
+    Failed(JobId, String),
+    Cancelled(JobId),
+    Panicked(JobId, String),
+}
+
+impl WorkerMsg {
+    pub fn id(&self) -> JobId {
+        match self {
+            WorkerMsg::Progress(id, _)
+            | WorkerMsg::Loaded(id, _)
+            | WorkerMsg::PathReady(id, _, _)
+            | WorkerMsg::CvReady(id, _)
+            | WorkerMsg::PointReady(id, _, _)
+            | WorkerMsg::Failed(id, _)
+            | WorkerMsg::Cancelled(id)
+            | WorkerMsg::Panicked(id, _) => *id,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    queued: Option<Job>,
+    running: Option<(JobId, Arc<AtomicBool>)>,
+    shutdown: bool,
+}
+
+struct Shared {
+    slot: Mutex<Slot>,
+    wake: Condvar,
+}
+
+/// The UI side of the worker.
+pub struct Worker {
+    shared: Arc<Shared>,
+    handle: Option<JoinHandle<()>>,
+}
+
+/// What the worker keeps between jobs so an l1_ratio change does not reload the file.
+#[derive(Default)]
+struct Cache {
+    source: Option<DataSource>,
+    table: Option<Arc<Table>>,
+    key: Option<SetupKey>,
+    setup: Option<Arc<Setup>>,
+    info: Option<Arc<DataInfo>>,
+}
+
+/// The parts of an experiment that decide the prepared design and the folds.
+#[derive(Debug, Clone, PartialEq)]
+struct SetupKey {
+    data: crate::config::DataSection,
+    standardize: bool,
+    fit_intercept: bool,
+    cv: crate::config::CvSection,
+}
+
+impl SetupKey {
+    fn of(exp: &Experiment) -> SetupKey {
+        SetupKey {
+            data: exp.data.clone(),
+            standardize: exp.model.standardize,
+            fit_intercept: exp.model.fit_intercept,
+            cv: exp.cv.clone(),
+        }
+    }
+}
+
+impl Worker {
+    /// Start the thread; `send` turns a worker message into whatever the UI's channel carries.
+    pub fn spawn<M: Send + 'static>(tx: Sender<M>, wrap: fn(WorkerMsg) -> M) -> Worker {
+        let shared = Arc::new(Shared {
+            slot: Mutex::new(Slot::default()),
+            wake: Condvar::new(),
+        });
+        let sh = shared.clone();
+        let handle = std::thread::Builder::new()
+            .name(WORKER_THREAD.into())
+            .spawn(move || worker_loop(&sh, &tx, wrap))
+            .expect("spawn the worker thread");
+        Worker {
+            shared,
+            handle: Some(handle),
+        }
+    }
+
+    /// Queue `job`, replacing a queued one and cancelling the running one.
+    pub fn submit(&self, job: Job) {
+        let mut s = lock(&self.shared.slot);
+        if let Some((_, flag)) = &s.running {
+            flag.store(true, Ordering::Relaxed);
+        }
+        s.queued = Some(job);
+        self.shared.wake.notify_all();
+    }
+
+    /// Drop the queued job and cancel the running one.
+    pub fn cancel(&self) {
+        let mut s = lock(&self.shared.slot);
+        if let Some((_, flag)) = &s.running {
+            flag.store(true, Ordering::Relaxed);
+        }
+        s.queued = None;
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        {
+            let mut s = lock(&self.shared.slot);
+            s.shutdown = true;
+            s.queued = None;
+            if let Some((_, flag)) = &s.running {
+                flag.store(true, Ordering::Relaxed);
+            }
+            self.shared.wake.notify_all();
+        }
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn worker_loop<M: Send + 'static>(sh: &Shared, tx: &Sender<M>, wrap: fn(WorkerMsg) -> M) {
+    let mut cache = Cache::default();
+    loop {
+        let (job, flag) = {
+            let mut s = lock(&sh.slot);
+            s.running = None;
+            loop {
+                if s.shutdown {
+                    return;
+                }
+                if let Some(job) = s.queued.take() {
+                    let flag = Arc::new(AtomicBool::new(false));
+                    s.running = Some((job.id, flag.clone()));
+                    break (job, flag);
+                }
+                s = sh.wake.wait(s).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let id = job.id;
+        let send = |m: WorkerMsg| {
+            let _ = tx.send(wrap(m));
+        };
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            run_job(&job, &flag, &mut cache, &send);
+        }));
+        if let Err(payload) = outcome {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            // the cache may be half-updated: start clean
+            cache = Cache::default();
+            send(WorkerMsg::Panicked(id, msg));
+        }
+    }
+}
+
+/// Test-only: `REGSCOPE_TEST_PANIC=worker` makes the first job panic (see docs/tui.md).
+fn test_panic_once() {
+    static DONE: AtomicBool = AtomicBool::new(false);
+    if std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("worker")
+        && !DONE.swap(true, Ordering::SeqCst)
+    {
+        panic!("test panic in the worker (REGSCOPE_TEST_PANIC=worker)");
+    }
+}
+
+fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(WorkerMsg) + Sync)) {
+    test_panic_once();
+    let id = job.id;
+    let progress = |p: Progress| send(WorkerMsg::Progress(id, p));
+    let ctl = Control::new(Some(flag), Some(&progress));
+    match &job.kind {
+        JobKind::Fit {
+            exp,
+            source,
+            reload,
+        } => {
+            if *reload || cache.table.is_none() || cache.source.as_ref() != Some(source) {
+                cache.key = None;
+                cache.setup = None;
+                match source.load() {
+                    Ok(t) => {
+                        send(WorkerMsg::Loaded(id, t.columns()));
+                        cache.table = Some(Arc::new(t));
+                        cache.source = Some(source.clone());
+                    }
+                    Err(e) => {
+                        cache.table = None;
+                        cache.source = None;
+                        send(WorkerMsg::Failed(id, e.to_string()));
+                        return;
+                    }
+                }
+            }
+            let key = SetupKey::of(exp);
+            if cache.key.as_ref() != Some(&key) || cache.setup.is_none() {
+                let Some(table) = cache.table.clone() else {
+                    return;
+                };
+                match setup(&table, exp) {
+                    Ok(s) => {
+                        cache.info = Some(Arc::new(DataInfo {
+                            source: source.display(),
+                            target: s.target.clone(),
+                            features: s.features.clone(),
+                            n: s.prep.n(),
+                            p: s.prep.p(),
+                            rows_dropped: s.rows_dropped,
+                            notes: s.notes.clone(),
+                        }));
+                        cache.setup = Some(Arc::new(s));
+                        cache.key = Some(key);
+                    }
+                    Err(e) => {
+                        cache.setup = None;
+                        cache.key = None;
+                        send(WorkerMsg::Failed(id, e.to_string()));
+                        return;
+                    }
+                }
+            }
+            let (Some(s), Some(info)) = (cache.setup.clone(), cache.info.clone()) else {
+                return;
+            };
+            let settings = exp.path_settings();
+            let path = match fit_path(&s.prep, &settings, &ctl) {
+                Ok(p) => Arc::new(p),
+                Err(_) => {
+                    send(WorkerMsg::Cancelled(id));
+                    return;
+                }
+            };
+            send(WorkerMsg::PathReady(id, info, path.clone()));
+            match cross_validate(&s.prep, &s.fold_ids, s.k, &settings, &path.alphas, &ctl) {
+                Ok(cv) => send(WorkerMsg::CvReady(id, Arc::new(cv))),
+                Err(_) => send(WorkerMsg::Cancelled(id)),
+            }
+        }
+        JobKind::Point { exp, alpha, warm } => {
+            let Some(s) = cache.setup.clone() else {
+                send(WorkerMsg::Failed(id, "no data is loaded yet".into()));
+                return;
+            };
+            let settings = exp.path_settings();
+            match fit_alpha(&s.prep, &settings, *alpha, warm.as_deref(), &ctl) {
+                Ok(p) => send(WorkerMsg::PointReady(id, *alpha, Arc::new(p))),
+                Err(_) => send(WorkerMsg::Cancelled(id)),
+            }
+        }
+    }
+}
+
+/// Runs jobs on the calling thread and collects their messages (progress left out): the
+/// deterministic fixture fitter of the screen tests and the benchmark.
+#[derive(Default)]
+pub struct SyncFitter {
+    cache: Cache,
+}
+
+impl SyncFitter {
+    pub fn new() -> SyncFitter {
+        SyncFitter::default()
+    }
+
+    pub fn run(&mut self, job: &Job) -> Vec<WorkerMsg> {
+        let out = Mutex::new(Vec::new());
+        let flag = AtomicBool::new(false);
+        let send = |m: WorkerMsg| {
+            if !matches!(m, WorkerMsg::Progress(..)) {
+                lock(&out).push(m);
+            }
+        };
+        run_job(job, &flag, &mut self.cache, &send);
+        out.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
