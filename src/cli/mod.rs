@@ -5,7 +5,6 @@ mod args;
 pub use args::{Cli, Command, FitArgs, OutputFormat};
 
 use std::io::Write;
-use std::path::Path;
 use std::time::Instant;
 
 use crate::config::Experiment;
@@ -93,15 +92,4 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
     out.write_all(text.as_bytes())
         .and_then(|_| out.flush())
         .map_err(|e| Error::new(format!("cannot write the output: {e}")))
-}
-
-/// `regscope` with no command until the TUI lands: a table of the lasso path and CV.
-pub fn summary(file: Option<&Path>, target: Option<String>, out: &mut dyn Write) -> Result<()> {
-    let args = FitArgs {
-        data: file.map(Path::to_path_buf),
-        target,
-        format: OutputFormat::Table,
-        ..FitArgs::default()
-    };
-    run_fit(&args, true, out)
 }
