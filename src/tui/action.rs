@@ -83,7 +83,7 @@ impl Action {
         Action::SetTarget,
     ];
 
-    /// One line for the help overlay and docs/tui.md.
+    /// One line for the help overlay and README.md.
     pub fn description(self) -> &'static str {
         match self {
             Action::Quit => "quit (asks once more if the experiment is unsaved)",

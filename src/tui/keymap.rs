@@ -1,5 +1,5 @@
 //! The key table as data: `(mode, key, action)`. The help overlay, the footer and
-//! docs/tui.md are generated from it, so they cannot drift.
+//! README.md are generated from it, so they cannot drift.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -223,7 +223,7 @@ pub fn footer_items() -> Vec<(String, &'static str)> {
         .collect()
 }
 
-/// The keys table of docs/tui.md (markdown), generated from [`BINDINGS`].
+/// The keys table of README.md (markdown), generated from [`BINDINGS`].
 pub fn markdown_table() -> String {
     let mut s = String::new();
     for mode in [Mode::Normal, Mode::Picker, Mode::Help, Mode::Log] {

@@ -614,12 +614,12 @@ fn snapshot_ridge_shows_the_sklearn_equivalent() {
 
 #[test]
 fn docs_contain_every_key_line() {
-    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tui.md"))
-        .expect("docs/tui.md");
+    let docs = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
     for line in super::keymap::markdown_table().lines() {
         assert!(
             docs.contains(line),
-            "docs/tui.md lacks the line:\n{line}\n(regenerate with `regscope --keys`)"
+            "README.md lacks the line:\n{line}\n(regenerate with `regscope --keys`)"
         );
     }
 }
