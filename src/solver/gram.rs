@@ -5,7 +5,7 @@
 
 use super::control::{Cancelled, Control};
 use super::gap::{GapInputs, duality_gap};
-use super::soft::{axpy, dot, soft_threshold};
+use super::soft::{axpy, axpy_f32, dot, soft_threshold};
 
 /// The sufficient statistics of a centred and scaled design: G = Z^T Z, q = Z^T y_c.
 #[derive(Debug, Clone)]
@@ -20,9 +20,13 @@ pub struct GramProblem {
 
 impl GramProblem {
     /// G and q from a column-major n x p design through faer's (parallel) matrix product.
-    pub fn from_design(z: &[f64], y: &[f64], n: usize, p: usize) -> GramProblem {
+    /// `q` is Z^T y when the caller has it already (None: computed here).
+    pub fn from_design(z: &[f64], y: &[f64], n: usize, p: usize, q: Option<&[f64]>) -> GramProblem {
         let gv = super::linalg::gram(z, n, p);
-        let q = (0..p).map(|j| dot(&z[j * n..(j + 1) * n], y)).collect();
+        let q = match q {
+            Some(q) => q.to_vec(),
+            None => (0..p).map(|j| dot(&z[j * n..(j + 1) * n], y)).collect(),
+        };
         GramProblem {
             g: gv,
             q,
@@ -64,8 +68,11 @@ pub struct GramSolver<'a> {
     in_active: Vec<bool>,
     q_max: f64,
     /// G restricted to the active set, column-major with leading dimension `cap`, so the
-    /// inner sweeps touch |A| entries per update instead of p (glmnet's compressed update)
-    block: Vec<f64>,
+    /// inner sweeps touch |A| entries per update instead of p (glmnet's compressed update).
+    /// Stored in f32: the inner sweeps are bound by reading this block, and its rounding
+    /// only perturbs the within-round updates; every round restarts from the exact f64 h
+    /// and the gap is always computed in f64, so the certificate is unaffected.
+    block: Vec<f32>,
     cap: usize,
     /// how many active coordinates `block` covers
     block_len: usize,
@@ -73,6 +80,10 @@ pub struct GramSolver<'a> {
     ha: Vec<f64>,
     start: Vec<f64>,
 }
+
+/// The first inner-loop threshold, as a fraction of tol * ||y_c||^2: a tighter start costs a
+/// few cheap block sweeps and saves whole rounds (a batch update of h and a gap check).
+const THR_START: f64 = 0.01;
 
 /// Sweeps between cancellation checks.
 const CHECK_EVERY: usize = 256;
@@ -100,7 +111,7 @@ impl<'a> GramSolver<'a> {
         let k = self.active.len();
         if k > self.cap {
             let cap = (2 * self.cap).max(k).max(32);
-            let mut nb = vec![0.0; cap * cap];
+            let mut nb = vec![0.0f32; cap * cap];
             for t in 0..self.block_len {
                 nb[t * cap..t * cap + self.block_len]
                     .copy_from_slice(&self.block[t * self.cap..t * self.cap + self.block_len]);
@@ -112,7 +123,7 @@ impl<'a> GramSolver<'a> {
         for t in self.block_len..k {
             let col = self.prob.col(self.active[t]);
             for s in 0..=t {
-                let v = col[self.active[s]];
+                let v = col[self.active[s]] as f32;
                 self.block[t * cap + s] = v;
                 self.block[s * cap + t] = v;
             }
@@ -144,18 +155,18 @@ impl<'a> GramSolver<'a> {
         loop {
             let mut dlx = 0.0f64;
             for t in 0..k {
-                let gjj = self.block[t * cap + t];
+                let j = self.active[t];
+                let gjj = self.prob.diag(j);
                 if gjj <= 0.0 {
                     continue;
                 }
-                let j = self.active[t];
                 let bj = self.beta[j];
                 let u = self.ha[t] + gjj * bj;
                 let nb = soft_threshold(u, l1) / (gjj + l2);
                 if nb != bj {
                     let d = nb - bj;
                     self.beta[j] = nb;
-                    axpy(-d, &self.block[t * cap..t * cap + k], &mut self.ha);
+                    axpy_f32(-d, &self.block[t * cap..t * cap + k], &mut self.ha);
                     dlx = dlx.max(gjj * d * d);
                 }
             }
@@ -282,7 +293,7 @@ impl<'a> GramSolver<'a> {
             });
         }
         let tol_abs = tol * yy;
-        let mut thr = tol_abs.max(self.rounding_floor());
+        let mut thr = (THR_START * tol_abs).max(self.rounding_floor());
         let mut iters = 0usize;
         let mut since_refresh = 0usize;
         loop {
@@ -336,7 +347,7 @@ mod tests {
             1.0, 1.0, -1.0, -1.0, // col 1
         ];
         let y = vec![2.0, -1.0, 1.0, -2.0];
-        GramProblem::from_design(&z, &y, n, 2)
+        GramProblem::from_design(&z, &y, n, 2, None)
     }
 
     #[test]

@@ -294,7 +294,7 @@ mod tests {
         }
         let y: Vec<f64> = (0..n).map(|i| (i as f64 * 1.3).cos()).collect();
         let np = NaiveProblem::new(&z, &y, n, p);
-        let gp = GramProblem::from_design(&z, &y, n, p);
+        let gp = GramProblem::from_design(&z, &y, n, p, None);
         let mut a = NaiveSolver::new(&np);
         let mut b = GramSolver::new(&gp);
         for &(l1, l2) in &[(2.0, 0.0), (0.5, 0.1), (0.05, 0.0)] {

@@ -10,7 +10,6 @@ use super::gram::{GramProblem, GramSolver, PointStats};
 use super::grid::{GridSource, alpha_max, default_eps, explicit_grid, log_grid};
 use super::naive::{NaiveProblem, NaiveSolver};
 use super::prep::Prepared;
-use super::soft::dot;
 use super::{ModelKind, PathSettings};
 
 /// Something a user should know about a fit. Rendered with feature names by `describe`.
@@ -118,9 +117,8 @@ pub fn alpha_grid(prep: &Prepared, s: &PathSettings, q: &[f64]) -> (Vec<f64>, Gr
 }
 
 /// Z^T y_c.
-pub fn zty(prep: &Prepared) -> Vec<f64> {
-    let y = prep.y_slice();
-    (0..prep.p()).map(|j| dot(prep.col(j), y)).collect()
+pub fn zty(prep: &Prepared) -> &[f64] {
+    &prep.zty
 }
 
 /// Whether coordinate descent should run on the Gram matrix (n >= p) or the residual.
@@ -167,7 +165,7 @@ pub fn solve_prepared(
     };
     let z = prep.z_slice();
     let y = prep.y_slice();
-    let zty_max = zty(prep).iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let zty_max = prep.zty.iter().fold(0.0f64, |m, v| m.max(v.abs()));
     let nf = n as f64;
     let m = alphas.len();
     let mut out = RawPath {
@@ -214,7 +212,7 @@ pub fn solve_prepared(
     let gram_prob;
     let naive_prob;
     let mut cd = if use_gram(n, p) {
-        gram_prob = GramProblem::from_design(z, y, n, p);
+        gram_prob = GramProblem::from_design(z, y, n, p, Some(&prep.zty));
         Cd::Gram(GramSolver::new(&gram_prob))
     } else {
         naive_prob = NaiveProblem::new(z, y, n, p);
@@ -309,8 +307,7 @@ pub fn to_result(
 
 /// The full path of SPEC 3-4 on all rows.
 pub fn fit_path(prep: &Prepared, s: &PathSettings, ctl: &Control) -> Result<PathResult, Cancelled> {
-    let q = zty(prep);
-    let (alphas, source) = alpha_grid(prep, s, &q);
+    let (alphas, source) = alpha_grid(prep, s, zty(prep));
     let raw = solve_prepared(prep, s, &alphas, ctl, true)?;
     Ok(to_result(prep, s, alphas, source, raw))
 }
@@ -339,7 +336,7 @@ pub fn fit_alpha(
         let nf = n as f64;
         let (l1, l2) = (nf * alpha * rho, nf * alpha * (1.0 - rho));
         let (st, beta) = if use_gram(n, p) {
-            let prob = GramProblem::from_design(z, y, n, p);
+            let prob = GramProblem::from_design(z, y, n, p, Some(&prep.zty));
             let mut g = GramSolver::new(&prob);
             if let Some(w) = warm {
                 g.warm_start(w);

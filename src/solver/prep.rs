@@ -22,6 +22,8 @@ pub struct Prepared {
     pub constant: Vec<bool>,
     /// ||y_c||^2
     pub yy: f64,
+    /// Z^T y_c, needed by the grid, every solver and the checks: computed once here
+    pub zty: Vec<f64>,
     pub standardize: bool,
     pub fit_intercept: bool,
 }
@@ -125,6 +127,15 @@ impl Prepared {
         };
         let y_c = y.mapv(|v| v - y_mean);
         let yy = y_c.dot(&y_c);
+        let zty = {
+            let zs = z
+                .as_slice_memory_order()
+                .expect("column-major matrix is contiguous");
+            let ys = y_c.as_slice().expect("y_c is contiguous");
+            (0..p)
+                .map(|j| super::soft::dot(&zs[j * n..(j + 1) * n], ys))
+                .collect()
+        };
         Prepared {
             z,
             y_c,
@@ -134,6 +145,7 @@ impl Prepared {
             scale,
             constant,
             yy,
+            zty,
             standardize,
             fit_intercept,
         }

@@ -63,6 +63,14 @@ dispatch!(axpy(a: f64, x: &[f64], y: &mut [f64]) -> () {
     }
 });
 
+dispatch!(axpy_f32(a: f64, x: &[f32], y: &mut [f64]) -> () {
+    let n = x.len().min(y.len());
+    let (x, y) = (&x[..n], &mut y[..n]);
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += a * f64::from(*xi);
+    }
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;
