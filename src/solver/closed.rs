@@ -150,3 +150,128 @@ mod tests {
         assert!((b[0] - 0.5).abs() < 1e-14 && (b[1] - 0.5).abs() < 1e-14);
     }
 }
+
+/// Ridge for n >= p from the eigendecomposition of G = Z^T Z (p^3, independent of n):
+/// beta(alpha) = V diag(1 / (lambda + n alpha)) V^T q. The eigenvalues are d^2, so this is
+/// only used when every n alpha is far above the rounding of the small ones (never for OLS).
+pub struct EigSolver {
+    v: Mat<f64>,
+    lam: Vec<f64>,
+    /// V^T q
+    c: Vec<f64>,
+    pub p: usize,
+}
+
+impl EigSolver {
+    pub fn new(g: &[f64], q: &[f64], p: usize) -> Option<EigSolver> {
+        let gm = MatRef::from_column_major_slice(g, p, p);
+        let eig = gm.self_adjoint_eigen(faer::Side::Lower).ok()?;
+        let lam: Vec<f64> = (0..p).map(|i| eig.S()[i].max(0.0)).collect();
+        let v = eig.U().to_owned();
+        let c = (0..p)
+            .map(|i| (0..p).map(|j| v[(j, i)] * q[j]).sum())
+            .collect();
+        Some(EigSolver { v, lam, c, p })
+    }
+
+    pub fn lambda_max(&self) -> f64 {
+        self.lam.iter().copied().fold(0.0, f64::max)
+    }
+
+    /// p x m: one column of coefficients per alpha.
+    pub fn betas(&self, alphas: &[f64], n: usize) -> Mat<f64> {
+        let m = alphas.len();
+        let nf = n as f64;
+        let w = Mat::<f64>::from_fn(self.p, m, |i, k| {
+            let den = self.lam[i] + nf * alphas[k];
+            if den > 0.0 { self.c[i] / den } else { 0.0 }
+        });
+        let mut b = Mat::<f64>::zeros(self.p, m);
+        faer::linalg::matmul::matmul(
+            b.as_mut(),
+            Accum::Replace,
+            self.v.as_ref(),
+            w.as_ref(),
+            1.0,
+            Par::Seq,
+        );
+        b
+    }
+}
+
+impl SvdSolver {
+    /// p x m: one column of coefficients per alpha.
+    pub fn betas_mat(&self, alphas: &[f64]) -> Mat<f64> {
+        let bs = self.betas(alphas);
+        Mat::<f64>::from_fn(self.p, alphas.len(), |j, k| bs[k][j])
+    }
+}
+
+/// SPEC 4's closed-form rel_gap for a whole path from the Gram matrix (p-space, no row
+/// access): Z^T r - l2 beta = q - G beta - l2 beta, and ||r||^2 = yy - 2 beta.q + beta.G beta.
+pub fn stationarity_gram(
+    g: &[f64],
+    q: &[f64],
+    yy: f64,
+    b: MatRef<f64>,
+    l2: &[f64],
+    zty_max: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let (p, m) = (b.nrows(), b.ncols());
+    let gm = MatRef::from_column_major_slice(g, p, p);
+    let mut gb = Mat::<f64>::zeros(p, m);
+    faer::linalg::matmul::matmul(gb.as_mut(), Accum::Replace, gm, b, 1.0, Par::Seq);
+    let mut rel = Vec::with_capacity(m);
+    let mut rss = Vec::with_capacity(m);
+    for k in 0..m {
+        let (mut worst, mut bq, mut bgb) = (0.0f64, 0.0, 0.0);
+        for j in 0..p {
+            let bj = b[(j, k)];
+            worst = worst.max((q[j] - gb[(j, k)] - l2[k] * bj).abs());
+            bq += bj * q[j];
+            bgb += bj * gb[(j, k)];
+        }
+        rel.push(worst / zty_max.max(f64::MIN_POSITIVE));
+        rss.push((yy - 2.0 * bq + bgb).max(0.0));
+    }
+    (rel, rss)
+}
+
+/// The same from the rows: R = y - Z B, then Z^T R - B diag(l2), two matrix products.
+pub fn stationarity_rows(
+    z: &[f64],
+    y: &[f64],
+    n: usize,
+    b: MatRef<f64>,
+    l2: &[f64],
+    zty_max: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    let (p, m) = (b.nrows(), b.ncols());
+    let zr = MatRef::from_column_major_slice(z, n, p);
+    let mut r = Mat::<f64>::from_fn(n, m, |i, _| y[i]);
+    let par = if n * p * m > 1 << 22 {
+        Par::rayon(0)
+    } else {
+        Par::Seq
+    };
+    faer::linalg::matmul::matmul(r.as_mut(), Accum::Add, zr, b, -1.0, par);
+    let mut s = Mat::<f64>::zeros(p, m);
+    faer::linalg::matmul::matmul(
+        s.as_mut(),
+        Accum::Replace,
+        zr.transpose(),
+        r.as_ref(),
+        1.0,
+        par,
+    );
+    let mut rel = Vec::with_capacity(m);
+    let mut rss = Vec::with_capacity(m);
+    for k in 0..m {
+        let worst = (0..p)
+            .map(|j| (s[(j, k)] - l2[k] * b[(j, k)]).abs())
+            .fold(0.0f64, f64::max);
+        rel.push(worst / zty_max.max(f64::MIN_POSITIVE));
+        rss.push((0..n).map(|i| r[(i, k)] * r[(i, k)]).sum());
+    }
+    (rel, rss)
+}

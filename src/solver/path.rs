@@ -3,7 +3,7 @@
 
 use ndarray::Array2;
 
-use super::closed::{SvdSolver, stationarity};
+use super::closed::{EigSolver, SvdSolver, stationarity, stationarity_gram, stationarity_rows};
 use super::control::{Cancelled, Control, Stage};
 use super::gap::relative;
 use super::gram::{GramProblem, GramSolver, PointStats};
@@ -153,7 +153,10 @@ pub fn solve_prepared(
         });
     }
     let closed = rho == 0.0 || s.kind == ModelKind::Ols;
-    let needs_svd = closed || alphas.contains(&0.0);
+    // ridge with n >= p goes through the Gram eigendecomposition below; the SVD is for
+    // OLS, wide designs, and alpha = 0 points of a CD path
+    let needs_svd =
+        (closed && (n < p || alphas.iter().any(|&a| a <= 0.0))) || alphas.contains(&0.0);
     let svd = if needs_svd {
         let sv = SvdSolver::new(prep.z_slice(), prep.y_slice(), n, p);
         if sv.is_none() {
@@ -189,12 +192,50 @@ pub fn solve_prepared(
         out.n_iter.push(0);
     };
     if closed {
-        for (k, &a) in alphas.iter().enumerate() {
-            ctl.check()?;
-            closed_point(a, &mut out);
-            if report {
-                ctl.report(Stage::Path, k + 1, m);
+        ctl.check()?;
+        let l2: Vec<f64> = alphas.iter().map(|a| nf * a).collect();
+        // n >= p: everything in p-space from G (an eigendecomposition, p^3) unless an alpha
+        // is so small that the rounding of G's small eigenvalues would show; else the SVD
+        let eig = if n >= p && alphas.iter().all(|&a| a > 0.0) {
+            let g = super::linalg::gram(z, n, p);
+            EigSolver::new(&g, &prep.zty, p)
+                .filter(|e| l2.iter().all(|&l| l >= 1e-8 * e.lambda_max()))
+                .map(|e| (e, g))
+        } else {
+            None
+        };
+        let (b, rel, rss) = match (&eig, &svd) {
+            (Some((e, g)), _) => {
+                let b = e.betas(alphas, n);
+                let (rel, rss) = stationarity_gram(g, &prep.zty, prep.yy, b.as_ref(), &l2, zty_max);
+                (b, rel, rss)
             }
+            (None, Some(sv)) => {
+                let b = sv.betas_mat(alphas);
+                let (rel, rss) = stationarity_rows(z, y, n, b.as_ref(), &l2, zty_max);
+                (b, rel, rss)
+            }
+            (None, None) => {
+                // the eigendecomposition was ruled out: fall back to the SVD
+                let b = match SvdSolver::new(z, y, n, p) {
+                    Some(sv) => sv.betas_mat(alphas),
+                    None => {
+                        out.warnings.push(SolverWarning::SvdFailed);
+                        faer::Mat::<f64>::zeros(p, m)
+                    }
+                };
+                let (rel, rss) = stationarity_rows(z, y, n, b.as_ref(), &l2, zty_max);
+                (b, rel, rss)
+            }
+        };
+        for k in 0..m {
+            out.beta.push((0..p).map(|j| b[(j, k)]).collect());
+            out.n_iter.push(0);
+        }
+        out.rel_gap = rel;
+        out.rss = rss;
+        if report {
+            ctl.report(Stage::Path, m, m);
         }
         if let Some(sv) = &svd {
             if alphas.contains(&0.0) && sv.rank < p {
