@@ -112,45 +112,6 @@ pub fn stationarity(
     (worst / zty_max.max(f64::MIN_POSITIVE), rss)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ridge_solves_the_normal_equations() {
-        let (n, p) = (6, 3);
-        let z: Vec<f64> = (0..n * p)
-            .map(|i| ((i * 13 % 7) as f64 - 3.0) * 0.5 + (i as f64 * 0.1).sin())
-            .collect();
-        let y: Vec<f64> = (0..n).map(|i| i as f64 - 2.5).collect();
-        let s = SvdSolver::new(&z, &y, n, p).unwrap();
-        let alphas = [1.0, 0.1, 0.0];
-        let bs = s.betas(&alphas);
-        for (k, &a) in alphas.iter().enumerate() {
-            let l2 = n as f64 * a;
-            let zty_max = (0..p)
-                .map(|j| crate::solver::soft::dot(&z[j * n..(j + 1) * n], &y).abs())
-                .fold(0.0, f64::max);
-            let (rel, _) = stationarity(&z, &y, n, p, &bs[k], l2, zty_max);
-            assert!(rel < 1e-12, "alpha {a}: {rel}");
-        }
-    }
-
-    #[test]
-    fn rank_deficient_ols_gives_the_minimum_norm_solution() {
-        // two identical columns: min-norm splits the weight equally
-        let n = 4;
-        let col = [1.0, -1.0, 2.0, -2.0];
-        let mut z = col.to_vec();
-        z.extend_from_slice(&col);
-        let y = [1.0, -1.0, 2.0, -2.0];
-        let s = SvdSolver::new(&z, &y, n, 2).unwrap();
-        assert_eq!(s.rank, 1);
-        let b = &s.betas(&[0.0])[0];
-        assert!((b[0] - 0.5).abs() < 1e-14 && (b[1] - 0.5).abs() < 1e-14);
-    }
-}
-
 /// Ridge for n >= p from the eigendecomposition of G = Z^T Z (p^3, independent of n):
 /// beta(alpha) = V diag(1 / (lambda + n alpha)) V^T q. The eigenvalues are d^2, so this is
 /// only used when every n alpha is far above the rounding of the small ones (never for OLS).
@@ -274,4 +235,76 @@ pub fn stationarity_rows(
         rss.push((0..n).map(|i| r[(i, k)] * r[(i, k)]).sum());
     }
     (rel, rss)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ridge_solves_the_normal_equations() {
+        let (n, p) = (6, 3);
+        let z: Vec<f64> = (0..n * p)
+            .map(|i| ((i * 13 % 7) as f64 - 3.0) * 0.5 + (i as f64 * 0.1).sin())
+            .collect();
+        let y: Vec<f64> = (0..n).map(|i| i as f64 - 2.5).collect();
+        let s = SvdSolver::new(&z, &y, n, p).unwrap();
+        let alphas = [1.0, 0.1, 0.0];
+        let bs = s.betas(&alphas);
+        for (k, &a) in alphas.iter().enumerate() {
+            let l2 = n as f64 * a;
+            let zty_max = (0..p)
+                .map(|j| crate::solver::soft::dot(&z[j * n..(j + 1) * n], &y).abs())
+                .fold(0.0, f64::max);
+            let (rel, _) = stationarity(&z, &y, n, p, &bs[k], l2, zty_max);
+            assert!(rel < 1e-12, "alpha {a}: {rel}");
+        }
+    }
+
+    #[test]
+    fn rank_deficient_ols_gives_the_minimum_norm_solution() {
+        // two identical columns: min-norm splits the weight equally
+        let n = 4;
+        let col = [1.0, -1.0, 2.0, -2.0];
+        let mut z = col.to_vec();
+        z.extend_from_slice(&col);
+        let y = [1.0, -1.0, 2.0, -2.0];
+        let s = SvdSolver::new(&z, &y, n, 2).unwrap();
+        assert_eq!(s.rank, 1);
+        let b = &s.betas(&[0.0])[0];
+        assert!((b[0] - 0.5).abs() < 1e-14 && (b[1] - 0.5).abs() < 1e-14);
+    }
+
+    #[test]
+    fn eigen_ridge_agrees_with_the_svd_and_checks_itself() {
+        let (n, p) = (40, 6);
+        let z: Vec<f64> = (0..n * p)
+            .map(|i| ((i * 17 % 13) as f64 - 6.0) * 0.4 + (i as f64 * 0.37).sin())
+            .collect();
+        let y: Vec<f64> = (0..n).map(|i| (i as f64 * 0.9).cos() * 3.0).collect();
+        let q: Vec<f64> = (0..p)
+            .map(|j| crate::solver::soft::dot(&z[j * n..(j + 1) * n], &y))
+            .collect();
+        let g = crate::solver::linalg::gram(&z, n, p);
+        let alphas = [10.0, 1.0, 0.01];
+        let e = EigSolver::new(&g, &q, p).unwrap().betas(&alphas, n);
+        let s = SvdSolver::new(&z, &y, n, p).unwrap().betas_mat(&alphas);
+        for k in 0..3 {
+            for j in 0..p {
+                assert!((e[(j, k)] - s[(j, k)]).abs() < 1e-10 * (1.0 + s[(j, k)].abs()));
+            }
+        }
+        let l2: Vec<f64> = alphas.iter().map(|a| n as f64 * a).collect();
+        let zmax = q.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let yy = crate::solver::soft::dot(&y, &y);
+        let (rel_g, rss_g) = stationarity_gram(&g, &q, yy, e.as_ref(), &l2, zmax);
+        let (rel_r, rss_r) = stationarity_rows(&z, &y, n, e.as_ref(), &l2, zmax);
+        for k in 0..3 {
+            assert!(rel_g[k] < 1e-12 && rel_r[k] < 1e-12);
+            assert!((rss_g[k] - rss_r[k]).abs() < 1e-9 * yy);
+        }
+        // a wrong beta is caught
+        let wrong = Mat::<f64>::from_fn(p, 1, |j, _| e[(j, 0)] * 1.01);
+        assert!(stationarity_rows(&z, &y, n, wrong.as_ref(), &l2[..1], zmax).0[0] > 1e-4);
+    }
 }

@@ -16,7 +16,7 @@ pub mod folds;
 pub mod gap;
 pub mod gram;
 pub mod grid;
-mod linalg;
+pub(crate) mod linalg;
 pub mod naive;
 pub mod path;
 pub mod prep;
