@@ -56,8 +56,16 @@ impl SvdSolver {
         })
     }
 
-    /// beta(alpha) for each alpha; one column per alpha (p x m, column-major).
+    /// beta(alpha) for each alpha: one vector per alpha.
     pub fn betas(&self, alphas: &[f64]) -> Vec<Vec<f64>> {
+        let b = self.betas_mat(alphas);
+        (0..alphas.len())
+            .map(|k| (0..self.p).map(|j| b[(j, k)]).collect())
+            .collect()
+    }
+
+    /// p x m: one column of coefficients per alpha.
+    pub fn betas_mat(&self, alphas: &[f64]) -> Mat<f64> {
         let m = alphas.len();
         let r = self.rank;
         let nf = self.n as f64;
@@ -80,9 +88,7 @@ impl SvdSolver {
                 Par::Seq,
             );
         }
-        (0..m)
-            .map(|k| (0..self.p).map(|j| b[(j, k)]).collect())
-            .collect()
+        b
     }
 }
 
@@ -157,14 +163,6 @@ impl EigSolver {
             Par::Seq,
         );
         b
-    }
-}
-
-impl SvdSolver {
-    /// p x m: one column of coefficients per alpha.
-    pub fn betas_mat(&self, alphas: &[f64]) -> Mat<f64> {
-        let bs = self.betas(alphas);
-        Mat::<f64>::from_fn(self.p, alphas.len(), |j, k| bs[k][j])
     }
 }
 
