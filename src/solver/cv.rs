@@ -409,10 +409,17 @@ fn gram_fold(
     let mut train_mse = Vec::with_capacity(m);
     let rho = s.rho();
     let ctl = ctl.silent();
+    // the solutions one and two alphas back, for the secant warm start
+    let mut back: [Vec<f64>; 2] = [vec![0.0; p], vec![0.0; p]];
     for (i, &a) in alphas.iter().enumerate() {
         ctl.check()?;
         let (l1, l2) = (nt * a * rho, nt * a * (1.0 - rho));
+        if let Some(ratio) = super::path::secant_ratio(alphas, i) {
+            solver.extrapolate(&back[1], ratio);
+        }
         let st = solver.solve(l1, l2, s.tol, s.max_iter, &ctl)?;
+        back.swap(0, 1);
+        back[0].copy_from_slice(&solver.beta);
         if !st.converged {
             warnings.push(SolverWarning::NotConverged {
                 index: i,

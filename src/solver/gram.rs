@@ -218,6 +218,31 @@ impl<'a> GramSolver<'a> {
         self.refresh_h();
     }
 
+    /// Move beta along the secant from `prev` (the solution two alphas back) through the
+    /// current one by `ratio` of the last step. A coordinate the step would push through
+    /// zero stays at zero; the solve that follows corrects the rest.
+    pub fn extrapolate(&mut self, prev: &[f64], ratio: f64) {
+        if !(ratio > 0.0 && ratio <= 4.0) {
+            return;
+        }
+        let mut moved = false;
+        for &j in &self.active {
+            let b = self.beta[j];
+            if b == 0.0 {
+                continue;
+            }
+            let e = b + ratio * (b - prev[j]);
+            let e = if e * b > 0.0 { e } else { 0.0 };
+            if e != b {
+                self.beta[j] = e;
+                moved = true;
+            }
+        }
+        if moved {
+            self.refresh_h();
+        }
+    }
+
     /// h = q - G beta from scratch (removes the drift of many axpy updates).
     fn refresh_h(&mut self) {
         self.h.copy_from_slice(&self.prob.q);
