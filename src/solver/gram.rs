@@ -58,6 +58,43 @@ pub struct PointStats {
     pub converged: bool,
 }
 
+impl PointStats {
+    /// beta = 0, the exact solution at and above alpha_max.
+    pub fn at_zero(gi: &GapInputs, yy: f64) -> PointStats {
+        PointStats {
+            n_iter: 0,
+            gap: duality_gap(gi).max(0.0),
+            rss: yy,
+            converged: true,
+        }
+    }
+
+    /// The stopping rule both solvers share: the gap meets tol, the sweeps ran out, or they
+    /// stalled at a floating-point fixed point. Converged means the gap met tol or sits
+    /// within the rounding of the terms it was computed from.
+    pub fn stop_if(
+        gi: &GapInputs,
+        tol_abs: f64,
+        iters: usize,
+        max_iter: usize,
+        stalled: bool,
+    ) -> Option<PointStats> {
+        let gap = duality_gap(gi);
+        (gap <= tol_abs || iters >= max_iter || stalled).then(|| PointStats {
+            n_iter: iters,
+            gap: gap.max(0.0),
+            rss: gi.rss,
+            converged: gap <= tol_abs || gap <= gi.noise(),
+        })
+    }
+}
+
+/// The smallest max v_j delta_j^2 a sweep can show that is more than rounding: a few ulps of
+/// each coefficient, given max_j v_j beta_j^2.
+pub fn rounding_floor(max_vb2: f64, yy: f64) -> f64 {
+    16.0 * f64::EPSILON * f64::EPSILON * max_vb2 + 1e-28 * yy
+}
+
 /// Warm-started state along a path.
 pub struct GramSolver<'a> {
     prob: &'a GramProblem,
@@ -291,7 +328,7 @@ impl<'a> GramSolver<'a> {
             let b = self.beta[j];
             m = m.max(self.prob.diag(j) * b * b);
         }
-        16.0 * f64::EPSILON * f64::EPSILON * m + 1e-28 * self.prob.yy
+        rounding_floor(m, self.prob.yy)
     }
 
     /// Solve at one alpha (l1 = n alpha rho, l2 = n alpha (1 - rho)), warm-started from the
@@ -309,13 +346,7 @@ impl<'a> GramSolver<'a> {
         if self.q_max <= l1 * (1.0 + 1e-13) || yy == 0.0 {
             self.beta.iter_mut().for_each(|b| *b = 0.0);
             self.h.copy_from_slice(&self.prob.q);
-            let gi = self.gap_inputs(l1, l2);
-            return Ok(PointStats {
-                n_iter: 0,
-                gap: duality_gap(&gi).max(0.0),
-                rss: yy,
-                converged: true,
-            });
+            return Ok(PointStats::at_zero(&self.gap_inputs(l1, l2), yy));
         }
         let tol_abs = tol * yy;
         let mut thr = (THR_START * tol_abs).max(self.rounding_floor());
@@ -340,19 +371,11 @@ impl<'a> GramSolver<'a> {
                 since_refresh = 0;
             }
             let gi = self.gap_inputs(l1, l2);
-            let gap = duality_gap(&gi);
-            // a fixed point of the sweeps: the gap cannot shrink any further in floating point
+            // stalled: a fixed point of the sweeps, the gap cannot shrink any further
             let floor = self.rounding_floor();
-            let stalled = dlx_first <= floor;
-            let noise = gi.noise();
-            if gap <= tol_abs || iters >= max_iter || stalled {
-                let converged = gap <= tol_abs || gap <= noise;
-                return Ok(PointStats {
-                    n_iter: iters,
-                    gap: gap.max(0.0),
-                    rss: gi.rss,
-                    converged,
-                });
+            if let Some(st) = PointStats::stop_if(&gi, tol_abs, iters, max_iter, dlx_first <= floor)
+            {
+                return Ok(st);
             }
             thr = (thr * 0.1).max(floor);
             ctl.check()?;

@@ -6,8 +6,8 @@
 use rayon::prelude::*;
 
 use super::control::{Cancelled, Control};
-use super::gap::{GapInputs, duality_gap};
-use super::gram::PointStats;
+use super::gap::GapInputs;
+use super::gram::{PointStats, rounding_floor};
 use super::soft::{axpy, dot, soft_threshold};
 
 /// A centred, scaled column-major design and its target.
@@ -188,7 +188,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             let b = self.beta[j];
             m = m.max(self.prob.v[j] * b * b);
         }
-        16.0 * f64::EPSILON * f64::EPSILON * m + 1e-28 * self.prob.yy
+        rounding_floor(m, self.prob.yy)
     }
 
     /// Solve at one alpha, warm-started; same contract as the Gram solver.
@@ -206,13 +206,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             self.r.copy_from_slice(self.prob.y);
             self.c.copy_from_slice(&self.prob.q);
             self.l1_prev = Some(l1);
-            let gi = self.gap_inputs(l1, l2);
-            return Ok(PointStats {
-                n_iter: 0,
-                gap: duality_gap(&gi).max(0.0),
-                rss: yy,
-                converged: true,
-            });
+            return Ok(PointStats::at_zero(&self.gap_inputs(l1, l2), yy));
         }
         // sequential strong rule: keep j if |z_j . r_prev| >= 2 l1 - l1_prev (plus the active set)
         let l1_prev = self.l1_prev.unwrap_or(self.q_max);
@@ -258,18 +252,12 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
                 continue;
             }
             let gi = self.gap_inputs(l1, l2);
-            let gap = duality_gap(&gi);
             let floor = self.rounding_floor();
-            let stalled = dlx_strong <= floor;
-            let noise = gi.noise();
-            if gap <= tol_abs || iters >= max_iter || stalled {
+            if let Some(st) =
+                PointStats::stop_if(&gi, tol_abs, iters, max_iter, dlx_strong <= floor)
+            {
                 self.l1_prev = Some(l1);
-                return Ok(PointStats {
-                    n_iter: iters,
-                    gap: gap.max(0.0),
-                    rss: gi.rss,
-                    converged: gap <= tol_abs || gap <= noise,
-                });
+                return Ok(st);
             }
             thr = (thr * 0.1).max(floor);
             ctl.check()?;
