@@ -77,18 +77,7 @@ impl SvdSolver {
                 w[(i, k)] = d * self.c[i] / (d * d + nf * a);
             }
         }
-        let mut b = Mat::<f64>::zeros(self.p, m);
-        if r > 0 {
-            faer::linalg::matmul::matmul(
-                b.as_mut(),
-                Accum::Replace,
-                self.v.as_ref(),
-                w.as_ref(),
-                1.0,
-                Par::Seq,
-            );
-        }
-        b
+        product(self.v.as_ref(), w.as_ref())
     }
 }
 
@@ -116,6 +105,15 @@ pub fn stationarity(
     }
     let rss = super::soft::dot(&r, &r);
     (worst / zty_max.max(f64::MIN_POSITIVE), rss)
+}
+
+/// V W: the coefficients of every alpha from a basis and its per-alpha weights.
+fn product(v: MatRef<f64>, w: MatRef<f64>) -> Mat<f64> {
+    let mut b = Mat::<f64>::zeros(v.nrows(), w.ncols());
+    if v.ncols() > 0 {
+        faer::linalg::matmul::matmul(b.as_mut(), Accum::Replace, v, w, 1.0, Par::Seq);
+    }
+    b
 }
 
 /// Ridge for n >= p from the eigendecomposition of G = Z^T Z (p^3, independent of n):
@@ -153,16 +151,7 @@ impl EigSolver {
             let den = self.lam[i] + nf * alphas[k];
             if den > 0.0 { self.c[i] / den } else { 0.0 }
         });
-        let mut b = Mat::<f64>::zeros(self.p, m);
-        faer::linalg::matmul::matmul(
-            b.as_mut(),
-            Accum::Replace,
-            self.v.as_ref(),
-            w.as_ref(),
-            1.0,
-            Par::Seq,
-        );
-        b
+        product(self.v.as_ref(), w.as_ref())
     }
 }
 
