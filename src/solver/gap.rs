@@ -39,6 +39,15 @@ pub fn duality_gap(x: &GapInputs) -> f64 {
     0.5 * cc * x.rss + x.l1 * x.beta_l1 - c * x.ry + 0.5 * x.l2 * cc * x.beta_sq
 }
 
+/// The scale of the rounding that coordinate descent accumulates: every entry of h = Z^T r
+/// (Gram mode) or of r (residual mode) carries errors of a few ulps of ||y_c|| + S, with
+/// S = sum_j ||z_j|| |beta_j|. S exceeds ||y_c|| by far when collinear columns carry large
+/// cancelling coefficients, which is exactly when the gap stalls above a tiny tol.
+pub fn rounding_scale(yy: f64, s: f64) -> f64 {
+    let a = yy.sqrt() + s;
+    a * a
+}
+
 /// The primal objective 0.5||r||^2 + l1||b||_1 + 0.5 l2||b||^2 (its size bounds the
 /// rounding in a gap computed from it).
 pub fn primal(x: &GapInputs) -> f64 {

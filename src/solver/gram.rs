@@ -4,7 +4,7 @@
 //! the KKT check comes for free.
 
 use super::control::{Cancelled, Control};
-use super::gap::{GapInputs, duality_gap};
+use super::gap::{GapInputs, duality_gap, rounding_scale};
 use super::soft::{axpy, axpy_f32, dot, soft_threshold};
 
 /// The sufficient statistics of a centred and scaled design: G = Z^T Z, q = Z^T y_c.
@@ -89,10 +89,11 @@ impl PointStats {
     }
 }
 
-/// The smallest max v_j delta_j^2 a sweep can show that is more than rounding: a few ulps of
-/// each coefficient, given max_j v_j beta_j^2.
-pub fn rounding_floor(max_vb2: f64, yy: f64) -> f64 {
-    16.0 * f64::EPSILON * f64::EPSILON * max_vb2 + 1e-28 * yy
+/// The smallest max v_j delta_j^2 a sweep can show that is more than rounding, given
+/// S = sum_j sqrt(v_j) |beta_j|: an update is (error in z_j.r) / v_j, and that error is a few
+/// ulps of ||z_j|| (||y_c|| + S) (see `rounding_scale`).
+pub fn rounding_floor(s: f64, yy: f64) -> f64 {
+    16.0 * f64::EPSILON * f64::EPSILON * rounding_scale(yy, s) + 1e-28 * yy
 }
 
 /// Warm-started state along a path.
@@ -309,6 +310,7 @@ impl<'a> GramSolver<'a> {
             g_max = g_max.max((h - l2 * b).abs());
         }
         let yy = self.prob.yy;
+        let scale = rounding_scale(yy, self.coef_scale());
         GapInputs {
             l1,
             l2,
@@ -317,18 +319,21 @@ impl<'a> GramSolver<'a> {
             beta_l1: b1,
             beta_sq: b2,
             g_max,
-            magnitude: yy + bq.abs() + bh.abs(),
+            magnitude: yy + bq.abs() + bh.abs() + scale,
         }
     }
 
-    /// The smallest max G_jj delta^2 that is more than rounding: a few ulps of each beta_j.
+    /// S = sum_j ||z_j|| |beta_j|, the size of the terms h = q - G beta sums.
+    fn coef_scale(&self) -> f64 {
+        self.active
+            .iter()
+            .map(|&j| self.prob.diag(j).sqrt() * self.beta[j].abs())
+            .sum()
+    }
+
+    /// The smallest max G_jj delta^2 that is more than rounding.
     fn rounding_floor(&self) -> f64 {
-        let mut m = 0.0f64;
-        for &j in &self.active {
-            let b = self.beta[j];
-            m = m.max(self.prob.diag(j) * b * b);
-        }
-        rounding_floor(m, self.prob.yy)
+        rounding_floor(self.coef_scale(), self.prob.yy)
     }
 
     /// Solve at one alpha (l1 = n alpha rho, l2 = n alpha (1 - rho)), warm-started from the

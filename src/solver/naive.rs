@@ -6,7 +6,7 @@
 use rayon::prelude::*;
 
 use super::control::{Cancelled, Control};
-use super::gap::GapInputs;
+use super::gap::{GapInputs, rounding_scale};
 use super::gram::{PointStats, rounding_floor};
 use super::soft::{axpy, dot, soft_threshold};
 
@@ -177,18 +177,24 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             beta_l1: b1,
             beta_sq: b2,
             g_max,
-            magnitude: self.prob.yy + rss + ry.abs(),
+            magnitude: self.prob.yy
+                + rss
+                + ry.abs()
+                + rounding_scale(self.prob.yy, self.coef_scale()),
         }
     }
 
-    /// The smallest max v_j delta^2 that is more than rounding: a few ulps of each beta_j.
+    /// S = sum_j ||z_j|| |beta_j|, the size of the terms r = y - Z beta sums.
+    fn coef_scale(&self) -> f64 {
+        self.active
+            .iter()
+            .map(|&j| self.prob.v[j].sqrt() * self.beta[j].abs())
+            .sum()
+    }
+
+    /// The smallest max v_j delta^2 that is more than rounding.
     fn rounding_floor(&self) -> f64 {
-        let mut m = 0.0f64;
-        for &j in &self.active {
-            let b = self.beta[j];
-            m = m.max(self.prob.v[j] * b * b);
-        }
-        rounding_floor(m, self.prob.yy)
+        rounding_floor(self.coef_scale(), self.prob.yy)
     }
 
     /// Solve at one alpha, warm-started; same contract as the Gram solver.
