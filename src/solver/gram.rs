@@ -119,9 +119,12 @@ pub struct GramSolver<'a> {
     start: Vec<f64>,
 }
 
-/// The first inner-loop threshold, as a fraction of tol * ||y_c||^2: a tighter start costs a
-/// few cheap block sweeps and saves whole rounds (a batch update of h and a gap check).
-const THR_START: f64 = 0.01;
+/// The first inner-loop threshold, as a fraction of tol * ||y_c||^2. A round ends with a batch
+/// update of h that reads |A| columns of G (|A| p doubles), as much memory traffic as several
+/// block sweeps (|A|^2 floats), so converging the block far below tol is cheaper than another
+/// round: on the mid benchmark 1e-7 moves 35% fewer bytes than 1e-2 (rounds 605 -> 228, block
+/// sweeps +7%); tighter still costs more sweeps than it saves.
+const THR_START: f64 = 1e-7;
 
 /// Sweeps between cancellation checks.
 const CHECK_EVERY: usize = 256;

@@ -6,9 +6,11 @@
 //! - [`gram`] and [`naive`]: coordinate descent on the Gram matrix (n >= p) or on the
 //!   residual (p > n), both warm-started along the path with strong rules and KKT checks.
 //! - [`closed`]: ridge and OLS in closed form from one thin SVD.
+//! - [`anderson`]: extrapolation of the sweeps' iterates, shared by both CD solvers.
 //! - [`cv`]: K-fold cross-validation from per-fold statistics.
 //! - [`control`]: cooperative cancellation and progress reporting.
 
+pub mod anderson;
 pub mod closed;
 pub mod control;
 pub mod cv;

@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::anderson::Anderson;
 use super::control::{Cancelled, Control};
 use super::gap::{GapInputs, rounding_scale};
 use super::gram::{PointStats, rounding_floor};
@@ -79,6 +80,13 @@ pub struct NaiveSolver<'p, 'a> {
     q_max: f64,
     /// l1 of the previous alpha (for the sequential strong rule)
     l1_prev: Option<f64>,
+    /// extrapolation of the active-set sweeps, and its scratch (beta_A, r)
+    anderson: Anderson,
+    acc_beta: Vec<f64>,
+    acc_r: Vec<f64>,
+    /// r came from an extrapolation (a combination of residuals, exact only up to rounding
+    /// amplified by the weights): recompute it before it certifies anything
+    r_combined: bool,
 }
 
 const CHECK_EVERY: usize = 64;
@@ -97,6 +105,10 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             in_active: vec![false; prob.p],
             q_max,
             l1_prev: None,
+            anderson: Anderson::new(),
+            acc_beta: Vec::new(),
+            acc_r: Vec::new(),
+            r_combined: false,
         }
     }
 
@@ -153,6 +165,81 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             }
         }
         dlx
+    }
+
+    /// Record the active-set iterate; every DEPTH + 1 sweeps, jump to the Anderson
+    /// extrapolation of the last ones when it lowers the objective.
+    fn accelerate(&mut self, l1: f64, l2: f64) {
+        self.acc_beta.clear();
+        self.acc_beta
+            .extend(self.active.iter().map(|&j| self.beta[j]));
+        if !self.anderson.push(&self.acc_beta, &self.r) {
+            return;
+        }
+        let mut b = std::mem::take(&mut self.acc_beta);
+        let mut r = std::mem::take(&mut self.acc_r);
+        r.resize(self.r.len(), 0.0);
+        if self.anderson.extrapolate(&mut b, &mut r) {
+            let objective = |r: &[f64], b: &mut dyn Iterator<Item = f64>| {
+                let (mut b1, mut b2) = (0.0, 0.0);
+                for v in b {
+                    b1 += v.abs();
+                    b2 += v * v;
+                }
+                0.5 * dot(r, r) + l1 * b1 + 0.5 * l2 * b2
+            };
+            let now = objective(&self.r, &mut self.active.iter().map(|&j| self.beta[j]));
+            if objective(&r, &mut b.iter().copied()) < now {
+                for (&j, &v) in self.active.iter().zip(&b) {
+                    self.beta[j] = v;
+                }
+                std::mem::swap(&mut self.r, &mut r);
+                self.r_combined = true;
+            }
+        }
+        self.acc_beta = b;
+        self.acc_r = r;
+    }
+
+    /// r = y - Z beta from scratch.
+    fn refresh_r(&mut self) {
+        self.r.copy_from_slice(self.prob.y);
+        for &j in &self.active {
+            let b = self.beta[j];
+            if b != 0.0 {
+                axpy(-b, self.prob.col(j), &mut self.r);
+            }
+        }
+    }
+
+    /// c_j = z_j . r on the strong set only.
+    fn refresh_strong_c(&mut self) {
+        let (prob, r) = (self.prob, &self.r);
+        if prob.n * self.strong.len() >= 1 << 16 {
+            let vals: Vec<f64> = self
+                .strong
+                .par_iter()
+                .with_min_len(64)
+                .map(|&j| dot(prob.col(j), r))
+                .collect();
+            for (&j, v) in self.strong.iter().zip(vals) {
+                self.c[j] = v;
+            }
+        } else {
+            for &j in &self.strong {
+                self.c[j] = dot(prob.col(j), r);
+            }
+        }
+    }
+
+    /// The gap inputs with max |g_j| taken over `over` only (the gap of that subproblem).
+    fn gap_inputs_over(&self, l1: f64, l2: f64, over: &[usize]) -> GapInputs {
+        let mut gi = self.gap_inputs(l1, l2);
+        gi.g_max = over
+            .iter()
+            .map(|&j| (self.c[j] - l2 * self.beta[j]).abs())
+            .fold(0.0, f64::max);
+        gi
     }
 
     fn gap_inputs(&self, l1: f64, l2: f64) -> GapInputs {
@@ -235,12 +322,29 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
                     break;
                 }
                 let mut dlx = dlx_strong;
+                self.anderson.reset();
                 while dlx > thr && iters < max_iter {
                     dlx = self.sweep(l1, l2, false);
                     iters += 1;
+                    self.accelerate(l1, l2);
                     if iters % CHECK_EVERY == 0 {
                         ctl.check()?;
                     }
+                }
+            }
+            if std::mem::take(&mut self.r_combined) {
+                self.refresh_r();
+            }
+            // the gap of the strong-set problem costs |S| dot products; a full Z^T r costs p.
+            // While the former is still above tol, tighten and sweep again without the latter
+            let floor = self.rounding_floor();
+            if iters < max_iter && dlx_strong > floor {
+                self.refresh_strong_c();
+                let gs = super::gap::duality_gap(&self.gap_inputs_over(l1, l2, &self.strong));
+                if gs > tol_abs {
+                    thr = (thr * 0.1).max(floor);
+                    ctl.check()?;
+                    continue;
                 }
             }
             // KKT check on everything outside the strong set
@@ -258,7 +362,6 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
                 continue;
             }
             let gi = self.gap_inputs(l1, l2);
-            let floor = self.rounding_floor();
             if let Some(st) =
                 PointStats::stop_if(&gi, tol_abs, iters, max_iter, dlx_strong <= floor)
             {
