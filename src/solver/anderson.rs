@@ -61,7 +61,11 @@ impl Anderson {
         }
         self.len = 0;
         // U^T U for the differences u_i = beta_{i+1} - beta_i, i < DEPTH
-        let diffs: Vec<Vec<f64>> = self.beta.windows(2).map(|w| difference(&w[1], &w[0])).collect();
+        let diffs: Vec<Vec<f64>> = self
+            .beta
+            .windows(2)
+            .map(|w| difference(&w[1], &w[0]))
+            .collect();
         let mut utu = [[0.0f64; DEPTH]; DEPTH];
         for (a, ua) in diffs.iter().enumerate() {
             for (b, ub) in diffs.iter().enumerate().take(a + 1) {

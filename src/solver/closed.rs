@@ -1,4 +1,5 @@
-//! Ridge and OLS in closed form from one thin SVD, SPEC 4:
+//! Ridge and OLS in closed form, SPEC 4: from an eigendecomposition of Z^T Z (n >= p) or of
+//! Z Z^T (p > n) for ridge, else from one thin SVD:
 //! beta(alpha) = V diag(d / (d^2 + n alpha)) U^T y_c, for every alpha of the grid at once.
 
 use faer::{Accum, Mat, MatRef, Par};
@@ -155,6 +156,83 @@ impl EigSolver {
     }
 }
 
+/// Ridge for p > n through the n x n kernel K = Z Z^T = U diag(lam) U^T (the dual form):
+/// beta(alpha) = Z^T a(alpha) with a(alpha) = U diag(1 / (lam + n alpha)) U^T y_c. The cost is
+/// n^2 p for K, n^3 for its eigendecomposition and n p m for the coefficients, against n^2 p
+/// plus a much slower iterative factorization for a thin SVD. As with `EigSolver`, only
+/// for alphas far above the rounding of K's small eigenvalues.
+pub struct KernelRidge {
+    eig: EigSolver,
+    k: Vec<f64>,
+    n: usize,
+    p: usize,
+}
+
+impl KernelRidge {
+    pub fn new(z: &[f64], y: &[f64], n: usize, p: usize) -> Option<KernelRidge> {
+        let k = super::linalg::outer_gram(z, n, p);
+        let eig = EigSolver::new(&k, y, n)?;
+        Some(KernelRidge { eig, k, n, p })
+    }
+
+    pub fn lambda_max(&self) -> f64 {
+        self.eig.lambda_max()
+    }
+
+    /// The coefficients (p x m) of every alpha, with each point's SPEC 4 stationarity
+    /// residual and ||r||^2, checked from the residual r = y_c - K a (Z beta = K a):
+    /// Z^T r - l2 beta = Z^T (r - l2 a).
+    pub fn path(
+        &self,
+        z: &[f64],
+        y: &[f64],
+        alphas: &[f64],
+        l2: &[f64],
+        zty_max: f64,
+    ) -> (Mat<f64>, Vec<f64>, Vec<f64>) {
+        let (n, p, m) = (self.n, self.p, alphas.len());
+        let zr = MatRef::from_column_major_slice(z, n, p);
+        let par = if n * p * m > 1 << 22 {
+            Par::rayon(0)
+        } else {
+            Par::Seq
+        };
+        let a = self.eig.betas(alphas, n);
+        let mut b = Mat::<f64>::zeros(p, m);
+        faer::linalg::matmul::matmul(
+            b.as_mut(),
+            Accum::Replace,
+            zr.transpose(),
+            a.as_ref(),
+            1.0,
+            par,
+        );
+        let km = MatRef::from_column_major_slice(&self.k, n, n);
+        let mut r = Mat::<f64>::from_fn(n, m, |i, _| y[i]);
+        faer::linalg::matmul::matmul(r.as_mut(), Accum::Add, km, a.as_ref(), -1.0, Par::Seq);
+        let e = Mat::<f64>::from_fn(n, m, |i, k| r[(i, k)] - l2[k] * a[(i, k)]);
+        let mut s = Mat::<f64>::zeros(p, m);
+        faer::linalg::matmul::matmul(
+            s.as_mut(),
+            Accum::Replace,
+            zr.transpose(),
+            e.as_ref(),
+            1.0,
+            par,
+        );
+        let rel = (0..m)
+            .map(|k| {
+                let worst = (0..p).map(|j| s[(j, k)].abs()).fold(0.0f64, f64::max);
+                worst / zty_max.max(f64::MIN_POSITIVE)
+            })
+            .collect();
+        let rss = (0..m)
+            .map(|k| (0..n).map(|i| r[(i, k)] * r[(i, k)]).sum())
+            .collect();
+        (b, rel, rss)
+    }
+}
+
 /// SPEC 4's closed-form rel_gap for a whole path from the Gram matrix (p-space, no row
 /// access): Z^T r - l2 beta = q - G beta - l2 beta, and ||r||^2 = yy - 2 beta.q + beta.G beta.
 pub fn stationarity_gram(
@@ -293,5 +371,31 @@ mod tests {
         // a wrong beta is caught
         let wrong = Mat::<f64>::from_fn(p, 1, |j, _| e[(j, 0)] * 1.01);
         assert!(stationarity_rows(&z, &y, n, wrong.as_ref(), &l2[..1], zmax).0[0] > 1e-4);
+    }
+
+    #[test]
+    fn kernel_ridge_agrees_with_the_svd_on_a_wide_design() {
+        let (n, p) = (7, 30);
+        let z: Vec<f64> = (0..n * p)
+            .map(|i| ((i * 17 % 13) as f64 - 6.0) * 0.4 + (i as f64 * 0.37).sin())
+            .collect();
+        let y: Vec<f64> = (0..n).map(|i| (i as f64 * 0.9).cos() * 3.0).collect();
+        let zmax = (0..p)
+            .map(|j| crate::solver::soft::dot(&z[j * n..(j + 1) * n], &y).abs())
+            .fold(0.0f64, f64::max);
+        let alphas = [10.0, 1.0, 0.01];
+        let l2: Vec<f64> = alphas.iter().map(|a| n as f64 * a).collect();
+        let kr = KernelRidge::new(&z, &y, n, p).unwrap();
+        let (b, rel, rss) = kr.path(&z, &y, &alphas, &l2, zmax);
+        let s = SvdSolver::new(&z, &y, n, p).unwrap().betas_mat(&alphas);
+        let (rel_r, rss_r) = stationarity_rows(&z, &y, n, b.as_ref(), &l2, zmax);
+        let yy = crate::solver::soft::dot(&y, &y);
+        for k in 0..3 {
+            for j in 0..p {
+                assert!((b[(j, k)] - s[(j, k)]).abs() < 1e-10 * (1.0 + s[(j, k)].abs()));
+            }
+            assert!(rel[k] < 1e-12 && rel_r[k] < 1e-12, "{rel:?} {rel_r:?}");
+            assert!((rss[k] - rss_r[k]).abs() < 1e-9 * yy);
+        }
     }
 }

@@ -8,8 +8,21 @@ use faer::{Accum, Mat, MatRef, Par};
 /// when the product is large enough to pay for the threads.
 pub fn gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
     let zr = MatRef::from_column_major_slice(z, n, p);
-    let mut g = Mat::<f64>::zeros(p, p);
-    let par = if n * p * p > 1 << 22 {
+    lower_product(zr.transpose(), n)
+}
+
+/// Z Z^T (n x n) of a column-major n x p matrix, full symmetric column-major: the kernel
+/// matrix of a wide design.
+pub fn outer_gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
+    let zr = MatRef::from_column_major_slice(z, n, p);
+    lower_product(zr, p)
+}
+
+/// A A^T for A (d x inner), symmetrized into a full column-major d x d Vec.
+fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
+    let d = a.nrows();
+    let mut g = Mat::<f64>::zeros(d, d);
+    let par = if inner * d * d > 1 << 22 {
         Par::rayon(0)
     } else {
         Par::Seq
@@ -18,19 +31,19 @@ pub fn gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
         g.as_mut(),
         BlockStructure::TriangularLower,
         Accum::Replace,
-        zr.transpose(),
+        a,
         BlockStructure::Rectangular,
-        zr,
+        a.transpose(),
         BlockStructure::Rectangular,
         1.0,
         par,
     );
-    let mut out = vec![0.0; p * p];
-    for j in 0..p {
-        for i in j..p {
+    let mut out = vec![0.0; d * d];
+    for j in 0..d {
+        for i in j..d {
             let v = g[(i, j)];
-            out[j * p + i] = v;
-            out[i * p + j] = v;
+            out[j * d + i] = v;
+            out[i * d + j] = v;
         }
     }
     out
@@ -51,6 +64,13 @@ mod tests {
             for b in 0..p {
                 let want: f64 = (0..n).map(|i| z[a * n + i] * z[b * n + i]).sum();
                 assert!((g[b * p + a] - want).abs() < 1e-12);
+            }
+        }
+        let k = outer_gram(&z, n, p);
+        for a in 0..n {
+            for b in 0..n {
+                let want: f64 = (0..p).map(|j| z[j * n + a] * z[j * n + b]).sum();
+                assert!((k[b * n + a] - want).abs() < 1e-12);
             }
         }
     }

@@ -5,7 +5,8 @@
 //! - [`gap`]: the duality gap certificate (SPEC 4).
 //! - [`gram`] and [`naive`]: coordinate descent on the Gram matrix (n >= p) or on the
 //!   residual (p > n), both warm-started along the path with strong rules and KKT checks.
-//! - [`closed`]: ridge and OLS in closed form from one thin SVD.
+//! - [`closed`]: ridge and OLS in closed form (an eigendecomposition of Z^T Z or Z Z^T, or
+//!   one thin SVD).
 //! - [`anderson`]: extrapolation of the sweeps' iterates, shared by both CD solvers.
 //! - [`cv`]: K-fold cross-validation from per-fold statistics.
 //! - [`control`]: cooperative cancellation and progress reporting.

@@ -3,7 +3,9 @@
 
 use ndarray::Array2;
 
-use super::closed::{EigSolver, SvdSolver, stationarity, stationarity_gram, stationarity_rows};
+use super::closed::{
+    EigSolver, KernelRidge, SvdSolver, stationarity, stationarity_gram, stationarity_rows,
+};
 use super::control::{Cancelled, Control, Stage};
 use super::gap::relative;
 use super::gram::{GramProblem, GramSolver, PointStats};
@@ -162,10 +164,9 @@ pub fn solve_prepared(
         });
     }
     let closed = rho == 0.0 || s.kind == ModelKind::Ols;
-    // ridge with n >= p goes through the Gram eigendecomposition below; the SVD is for
-    // OLS, wide designs, and alpha = 0 points of a CD path
-    let needs_svd =
-        (closed && (n < p || alphas.iter().any(|&a| a <= 0.0))) || alphas.contains(&0.0);
+    // ridge goes through an eigendecomposition below (of G for n >= p, of Z Z^T for p > n);
+    // the SVD is for OLS, alpha = 0 points of a CD path, and tiny alphas
+    let needs_svd = (closed && alphas.iter().any(|&a| a <= 0.0)) || alphas.contains(&0.0);
     let svd = if needs_svd {
         let sv = SvdSolver::new(prep.z_slice(), prep.y_slice(), n, p);
         if sv.is_none() {
@@ -213,7 +214,14 @@ pub fn solve_prepared(
         } else {
             None
         };
+        // p > n: the same through the n x n kernel Z Z^T
+        let kernel = if eig.is_none() && n < p && alphas.iter().all(|&a| a > 0.0) {
+            KernelRidge::new(z, y, n, p).filter(|e| l2.iter().all(|&l| l >= 1e-8 * e.lambda_max()))
+        } else {
+            None
+        };
         let (b, rel, rss) = match (&eig, &svd) {
+            _ if let Some(kr) = &kernel => kr.path(z, y, alphas, &l2, zty_max),
             (Some((e, g)), _) => {
                 let b = e.betas(alphas, n);
                 let (rel, rss) = stationarity_gram(g, &prep.zty, prep.yy, b.as_ref(), &l2, zty_max);
