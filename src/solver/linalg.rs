@@ -2,6 +2,7 @@
 
 use faer::linalg::matmul::triangular::{BlockStructure, matmul};
 use faer::{Accum, Mat, MatRef, Par};
+use rayon::prelude::*;
 
 /// Z^T Z of a column-major n x p matrix as a full symmetric p x p column-major Vec.
 /// Only the lower triangle is computed (half the flops of a plain product), on all cores
@@ -21,12 +22,49 @@ pub fn outer_gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
 /// A A^T for A (d x inner), symmetrized into a full column-major d x d Vec.
 fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
     let d = a.nrows();
-    let mut g = Mat::<f64>::zeros(d, d);
-    let par = if inner * d * d > 1 << 22 {
-        Par::rayon(0)
+    let threads = rayon::current_num_threads();
+    let g = if inner * d * d <= 1 << 22 {
+        lower_product_into(a, Par::Seq)
+    } else if inner >= 16 * d && threads > 1 {
+        // tall: a small output and a long inner dimension leave faer's output-block
+        // parallelism little to share, so split the inner dimension instead, one sequential
+        // product per thread, and add the pieces
+        let chunk = inner.div_ceil(threads);
+        let parts: Vec<Mat<f64>> = (0..threads)
+            .into_par_iter()
+            .map(|t| {
+                let start = (t * chunk).min(inner);
+                let len = chunk.min(inner - start);
+                lower_product_into(a.subcols(start, len), Par::Seq)
+            })
+            .collect();
+        let mut sum = Mat::<f64>::zeros(d, d);
+        for part in &parts {
+            for j in 0..d {
+                for i in j..d {
+                    sum[(i, j)] += part[(i, j)];
+                }
+            }
+        }
+        sum
     } else {
-        Par::Seq
+        lower_product_into(a, Par::rayon(0))
     };
+    let mut out = vec![0.0; d * d];
+    for j in 0..d {
+        for i in j..d {
+            let v = g[(i, j)];
+            out[j * d + i] = v;
+            out[i * d + j] = v;
+        }
+    }
+    out
+}
+
+/// The lower triangle of A A^T.
+fn lower_product_into(a: MatRef<f64>, par: Par) -> Mat<f64> {
+    let d = a.nrows();
+    let mut g = Mat::<f64>::zeros(d, d);
     matmul(
         g.as_mut(),
         BlockStructure::TriangularLower,
@@ -38,15 +76,7 @@ fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
         1.0,
         par,
     );
-    let mut out = vec![0.0; d * d];
-    for j in 0..d {
-        for i in j..d {
-            let v = g[(i, j)];
-            out[j * d + i] = v;
-            out[i * d + j] = v;
-        }
-    }
-    out
+    g
 }
 
 #[cfg(test)]

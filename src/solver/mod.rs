@@ -29,7 +29,7 @@ pub use control::{Cancelled, Control, Progress, Stage};
 pub use cv::{CvResult, cross_validate};
 pub use folds::{assign_folds, check_fold_ids};
 pub use grid::{GridSource, default_eps};
-pub use path::{PathResult, fit_alpha, fit_path};
+pub use path::{PathResult, fit_alpha, fit_path, path_alphas};
 pub use prep::Prepared;
 
 use std::fmt;

@@ -372,6 +372,11 @@ pub fn to_result(
 }
 
 /// The full path of SPEC 3-4 on all rows.
+/// The alpha grid `fit_path` will use, without fitting (so a CV can start alongside it).
+pub fn path_alphas(prep: &Prepared, s: &PathSettings) -> Vec<f64> {
+    alpha_grid(prep, s, zty(prep)).0
+}
+
 pub fn fit_path(prep: &Prepared, s: &PathSettings, ctl: &Control) -> Result<PathResult, Cancelled> {
     let (alphas, source) = alpha_grid(prep, s, zty(prep));
     let raw = solve_prepared(prep, s, &alphas, ctl, true)?;
