@@ -84,6 +84,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_row_split_gram_of_a_tall_design_matches_the_naive_product() {
+        // n >= 16 p and n p^2 > 2^22: the rows are split across threads
+        let (n, p) = (20_001, 16);
+        let z: Vec<f64> = (0..n * p)
+            .map(|i| ((i * 7919 % 101) as f64 - 50.0) * 0.01)
+            .collect();
+        let g = gram(&z, n, p);
+        for a in 0..p {
+            for b in 0..p {
+                let want: f64 = (0..n).map(|i| z[a * n + i] * z[b * n + i]).sum();
+                assert!((g[b * p + a] - want).abs() < 1e-9 * want.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
     fn gram_matches_the_naive_product() {
         let (n, p) = (7, 4);
         let z: Vec<f64> = (0..n * p)
