@@ -2,7 +2,6 @@
 
 use faer::linalg::matmul::triangular::{BlockStructure, matmul};
 use faer::{Accum, Mat, MatRef, Par};
-use rayon::prelude::*;
 
 /// Z^T Z of a column-major n x p matrix as a full symmetric p x p column-major Vec.
 /// Only the lower triangle is computed (half the flops of a plain product), on all cores
@@ -22,34 +21,12 @@ pub fn outer_gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
 /// A A^T for A (d x inner), symmetrized into a full column-major d x d Vec.
 fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
     let d = a.nrows();
-    let threads = rayon::current_num_threads();
-    let g = if inner * d * d <= 1 << 22 {
-        lower_product_into(a, Par::Seq)
-    } else if inner >= 16 * d && threads > 1 {
-        // tall: a small output and a long inner dimension leave faer's output-block
-        // parallelism little to share, so split the inner dimension instead, one sequential
-        // product per thread, and add the pieces
-        let chunk = inner.div_ceil(threads);
-        let parts: Vec<Mat<f64>> = (0..threads)
-            .into_par_iter()
-            .map(|t| {
-                let start = (t * chunk).min(inner);
-                let len = chunk.min(inner - start);
-                lower_product_into(a.subcols(start, len), Par::Seq)
-            })
-            .collect();
-        let mut sum = Mat::<f64>::zeros(d, d);
-        for part in &parts {
-            for j in 0..d {
-                for i in j..d {
-                    sum[(i, j)] += part[(i, j)];
-                }
-            }
-        }
-        sum
+    let par = if inner * d * d > 1 << 22 {
+        Par::rayon(0)
     } else {
-        lower_product_into(a, Par::rayon(0))
+        Par::Seq
     };
+    let g = lower_product_into(a, par);
     let mut out = vec![0.0; d * d];
     for j in 0..d {
         for i in j..d {
@@ -84,8 +61,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_row_split_gram_of_a_tall_design_matches_the_naive_product() {
-        // n >= 16 p and n p^2 > 2^22: the rows are split across threads
+    fn the_parallel_gram_of_a_tall_design_matches_the_naive_product() {
+        // n p^2 > 2^22: faer's parallel product
         let (n, p) = (20_001, 16);
         let z: Vec<f64> = (0..n * p)
             .map(|i| ((i * 7919 % 101) as f64 - 50.0) * 0.01)
