@@ -46,7 +46,8 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
     let t0 = Instant::now();
     let table = source.load()?;
     let load_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let s = setup(&table, &exp)?;
+    // moved: the table's columns are released as they are copied into the design
+    let s = setup(table, &exp)?;
     let t1 = Instant::now();
     let path =
         fit_path(&s.prep, &s.settings, &Control::none()).map_err(|_| Error::new("cancelled"))?;
