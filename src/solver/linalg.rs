@@ -1,21 +1,22 @@
 //! Dense products through faer, shared by the solvers.
 
 use faer::linalg::matmul::triangular::{BlockStructure, matmul};
-use faer::{Accum, Mat, MatRef, Par};
+use faer::{Accum, MatMut, MatRef, Par};
 
 /// Z^T Z of a column-major n x p matrix as a full symmetric p x p column-major Vec.
 /// Only the lower triangle is computed (half the flops of a plain product), on all cores
-/// when the product is large enough to pay for the threads.
+/// when the product is large enough to pay for the threads, straight into the returned
+/// buffer (one p x p matrix alive, not two).
 pub fn gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
     let zr = MatRef::from_column_major_slice(z, n, p);
-    let mut g = Mat::<f64>::zeros(p, p);
+    let mut out = vec![0.0; p * p];
     let par = if n * p * p > 1 << 22 {
         Par::rayon(0)
     } else {
         Par::Seq
     };
     matmul(
-        g.as_mut(),
+        MatMut::from_column_major_slice_mut(&mut out, p, p),
         BlockStructure::TriangularLower,
         Accum::Replace,
         zr.transpose(),
@@ -25,12 +26,10 @@ pub fn gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
         1.0,
         par,
     );
-    let mut out = vec![0.0; p * p];
+    // mirror the lower triangle into the upper one
     for j in 0..p {
-        for i in j..p {
-            let v = g[(i, j)];
-            out[j * p + i] = v;
-            out[i * p + j] = v;
+        for i in j + 1..p {
+            out[i * p + j] = out[j * p + i];
         }
     }
     out
@@ -39,6 +38,50 @@ pub fn gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The product through a separate faer matrix, as `gram` computed it before writing
+    /// into its output directly.
+    fn gram_via_mat(z: &[f64], n: usize, p: usize) -> Vec<f64> {
+        let zr = MatRef::from_column_major_slice(z, n, p);
+        let mut g = faer::Mat::<f64>::zeros(p, p);
+        let par = if n * p * p > 1 << 22 {
+            Par::rayon(0)
+        } else {
+            Par::Seq
+        };
+        matmul(
+            g.as_mut(),
+            BlockStructure::TriangularLower,
+            Accum::Replace,
+            zr.transpose(),
+            BlockStructure::Rectangular,
+            zr,
+            BlockStructure::Rectangular,
+            1.0,
+            par,
+        );
+        let mut out = vec![0.0; p * p];
+        for j in 0..p {
+            for i in j..p {
+                out[j * p + i] = g[(i, j)];
+                out[i * p + j] = g[(i, j)];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn gram_in_place_is_bitwise_the_product_through_a_matrix() {
+        // odd sizes (padded faer strides) and one large enough for the threads
+        for (n, p) in [(5, 3), (37, 13), (64, 64), (301, 131)] {
+            let z: Vec<f64> = (0..n * p)
+                .map(|i| ((i * 7919 % 1013) as f64 - 506.0) / 97.0)
+                .collect();
+            let (a, b) = (gram(&z, n, p), gram_via_mat(&z, n, p));
+            let same = a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits());
+            assert!(same, "n = {n}, p = {p}");
+        }
+    }
 
     #[test]
     fn gram_matches_the_naive_product() {
