@@ -6,11 +6,13 @@
 //! - [`data`] and [`config`]: polars loading into a design matrix; TOML experiments.
 //! - [`report`] and [`cli`]: the headless `path` / `cv` commands.
 //! - `tui`: the interactive workbench on top of all of them.
+//! - [`heap`]: handing freed memory back to the system.
 
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod heap;
 pub mod report;
 pub mod solver;
 pub mod tui;

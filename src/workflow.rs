@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::config::Experiment;
-use crate::data::{Dataset, Table, build_dataset, embedded_diabetes, load_table};
+use crate::data::{Dataset, Table, build_dataset_owned, embedded_diabetes, load_table};
 use crate::error::{Error, Result};
 use crate::solver::{PathSettings, Prepared, assign_folds, check_fold_ids};
 
@@ -62,19 +62,21 @@ pub struct Setup {
 }
 
 /// Build the design of `exp` from `table`, prepare it (SPEC 2) and choose the folds (SPEC 5).
-pub fn setup(table: &Table, exp: &Experiment) -> Result<Setup> {
+/// The table is consumed so its columns can be released as they are copied into the
+/// design; a caller that keeps the table passes a (shallow) clone.
+pub fn setup(table: Table, exp: &Experiment) -> Result<Setup> {
     let t = Instant::now();
-    let ds: Dataset = build_dataset(table, &exp.data_spec())?;
+    let ds: Dataset = build_dataset_owned(table, &exp.data_spec())?;
     let n = ds.n_samples();
     let (fold_ids, k) = match (&exp.cv.fold_column, &ds.fold_values) {
         (Some(col), Some(values)) => check_fold_ids(values, exp.cv.folds)
-            .map_err(|e| Error::new(format!("{}: fold column '{col}': {e}", table.source())))?,
+            .map_err(|e| Error::new(format!("{}: fold column '{col}': {e}", ds.source)))?,
         _ => {
             let k = exp.cv.folds();
             if k > n {
                 return Err(Error::new(format!(
                     "{}: [cv] folds = {k} but only {n} rows are left{}; use at most {n} folds",
-                    table.source(),
+                    ds.source,
                     if ds.rows_dropped > 0 {
                         format!(" after dropping {} with missing values", ds.rows_dropped)
                     } else {

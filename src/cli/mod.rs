@@ -4,12 +4,12 @@ mod args;
 
 pub use args::{Cli, Command, FitArgs, OutputFormat};
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use crate::config::Experiment;
 use crate::error::{Error, Result};
-use crate::report::{Report, Timings, to_csv, to_json, to_table};
+use crate::report::{Report, Timings, to_csv, to_table, write_json};
 use crate::solver::{Control, cross_validate, fit_path, path_alphas};
 use crate::workflow::{DataSource, EMBEDDED_NAME, setup};
 
@@ -46,7 +46,8 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
     let t0 = Instant::now();
     let table = source.load()?;
     let load_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let s = setup(&table, &exp)?;
+    // moved: the table's columns are released as they are copied into the design
+    let s = setup(table, &exp)?;
     // the full fit and the folds share the cores: with K folds on c cores the last round of
     // folds would leave cores idle, and the full fit fills them
     let alphas = path_alphas(&s.prep, &s.settings);
@@ -94,12 +95,13 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
             cv: cv_ms,
         },
     };
-    let text = match a.format {
-        OutputFormat::Json => to_json(&report),
-        OutputFormat::Csv => to_csv(&report),
-        OutputFormat::Table => to_table(&report),
-    };
-    out.write_all(text.as_bytes())
-        .and_then(|_| out.flush())
-        .map_err(|e| Error::new(format!("cannot write the output: {e}")))
+    // JSON is serialized straight into the output; the buffer batches its small writes
+    let mut w = BufWriter::with_capacity(1 << 16, out);
+    match a.format {
+        OutputFormat::Json => write_json(&report, &mut w),
+        OutputFormat::Csv => w.write_all(to_csv(&report).as_bytes()),
+        OutputFormat::Table => w.write_all(to_table(&report).as_bytes()),
+    }
+    .and_then(|_| w.flush())
+    .map_err(|e| Error::new(format!("cannot write the output: {e}")))
 }

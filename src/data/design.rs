@@ -1,6 +1,6 @@
 //! From a [`Table`] and a [`DataSpec`] to the numbers the solver needs (SPEC 2 and 7).
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use ndarray::{Array1, Array2, ShapeBuilder};
 use polars::prelude::*;
@@ -118,6 +118,38 @@ impl FeatureSource {
 /// (SPEC 7 defaults), drops rows with missing values, one-hot codes string columns and
 /// copies each column straight from the polars buffers into a column-major matrix.
 pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
+    // a polars frame clones shallowly: the columns are shared, nothing is copied
+    build_dataset_owned(table.clone(), spec)
+}
+
+/// [`build_dataset`] consuming the table: each column is released as soon as it has been
+/// copied into `x`, so the frame and the design never both hold every column (peak memory
+/// about one X instead of two, when nothing else shares the table's columns).
+pub fn build_dataset_owned(table: Table, spec: &DataSpec) -> Result<Dataset> {
+    let plan = plan_dataset(&table, spec)?;
+    fill(table, plan)
+}
+
+/// Values of released columns after which [`fill`] hands freed memory back (8 MB of f64).
+const RELEASE_EVERY: usize = 1 << 20;
+
+/// What [`fill`] copies: every decision of SPEC 7, made on the whole table.
+struct Plan {
+    target: String,
+    fold: Option<String>,
+    /// the used feature columns in order, with their levels when one-hot coded
+    columns: Vec<(String, Option<Vec<String>>)>,
+    features: Vec<String>,
+    keep: Vec<bool>,
+    n_kept: usize,
+    rows_total: usize,
+    rows_dropped: usize,
+    notes: Vec<String>,
+}
+
+/// Resolves the target, features and fold column and the rows to keep, without copying
+/// any values.
+fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
     let src = table.source();
     let df = table.df();
     let rows_total = df.height();
@@ -230,18 +262,15 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
             "dropped {rows_dropped} of {rows_total} rows with a missing value ({who})"
         ));
     }
-    // Rows to copy: all of them, or the kept ones.
-    let kept: Option<&[bool]> = (rows_dropped > 0).then_some(keep.as_slice());
-    let column = |name: &str| df.column(name).map_err(|e| internal(src, name, &e));
 
     // Levels of every one-hot column on the kept rows, and the final feature names.
     let mut features = Vec::new();
-    let mut plan: Vec<(&Column, Option<Vec<String>>)> = Vec::with_capacity(sources.len());
+    let mut columns: Vec<(String, Option<Vec<String>>)> = Vec::with_capacity(sources.len());
     for s in &sources {
         match s {
             FeatureSource::Numeric(name) => {
                 features.push(name.clone());
-                plan.push((column(name)?, None));
+                columns.push((name.clone(), None));
             }
             FeatureSource::OneHot(name) => {
                 let levels = levels_of(table, name, &keep)?;
@@ -258,7 +287,7 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
                     ));
                 }
                 features.extend(levels.iter().skip(1).map(|l| format!("{name}_{l}")));
-                plan.push((column(name)?, Some(levels)));
+                columns.push((name.clone(), Some(levels)));
             }
         }
     }
@@ -286,61 +315,110 @@ pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
         }
     }
 
-    // x: each column copied once from the polars buffers into its column-major slot.
-    let n = n_kept;
-    let p = features.len();
-    let mut data = vec![0.0f64; n * p];
-    let mut j = 0;
-    for (col, levels) in &plan {
-        match levels {
-            None => {
-                copy_numeric(src, col, kept, &mut data[j * n..(j + 1) * n])?;
-                j += 1;
-            }
-            Some(levels) => {
-                let width = levels.len().saturating_sub(1);
-                let values = text_values(col).map_err(|e| internal(src, col.name(), &e))?;
-                let block = &mut data[j * n..(j + width) * n];
-                let rows = values
-                    .iter()
-                    .enumerate()
-                    .filter(|(r, _)| kept.is_none_or(|k| k[*r]))
-                    .map(|(_, v)| v);
-                for (i, v) in rows.enumerate() {
-                    let Some(v) = v else { continue };
-                    if let Ok(k) = levels.binary_search_by(|l| l.as_str().cmp(v))
-                        && k > 0
-                        && let Some(cell) = block.get_mut((k - 1) * n + i)
-                    {
-                        *cell = 1.0;
-                    }
-                }
-                j += width;
-            }
-        }
-    }
-    let x = Array2::from_shape_vec((n, p).f(), data)
-        .map_err(|e| Error::new(format!("internal error shaping x for '{src}': {e}")))?;
-
-    let mut y = vec![0.0f64; n];
-    copy_numeric(src, column(&target)?, kept, &mut y)?;
-
-    let fold_values = match &fold {
-        Some(name) => Some(fold_ids(src, column(name)?, kept)?),
-        None => None,
-    };
-
-    Ok(Dataset {
-        source: src.to_string(),
-        x,
-        y: Array1::from(y),
+    Ok(Plan {
         target,
+        fold,
+        columns,
         features,
-        fold_values,
+        keep,
+        n_kept,
         rows_total,
         rows_dropped,
         notes,
     })
+}
+
+/// Copies the planned columns of `table` into `x`, `y` and the fold ids, dropping each
+/// column once copied.
+fn fill(table: Table, plan: Plan) -> Result<Dataset> {
+    let source = table.source().to_string();
+    let src = source.as_str();
+    let mut table = ColumnTaker::new(table);
+    // Rows to copy: all of them, or the kept ones.
+    let kept: Option<&[bool]> = (plan.rows_dropped > 0).then_some(plan.keep.as_slice());
+
+    // x: each column copied once from the polars buffers into its column-major slot.
+    let n = plan.n_kept;
+    let p = plan.features.len();
+    let mut data = vec![0.0f64; n * p];
+    let mut j = 0;
+    let mut released = 0;
+    for (name, levels) in &plan.columns {
+        let col = table.take(src, name)?;
+        let width = levels.as_ref().map_or(1, |l| l.len().saturating_sub(1));
+        let block = &mut data[j * n..(j + width) * n];
+        match levels {
+            None => copy_numeric(src, &col, kept, block)?,
+            Some(levels) => one_hot(src, &col, levels, kept, block)?,
+        }
+        j += width;
+        // `col` is freed here; give the pages of the columns copied so far back now and
+        // then, so the frame shrinks as the design grows
+        released += col.len();
+        drop(col);
+        if released >= RELEASE_EVERY {
+            released = 0;
+            crate::heap::release_free_memory();
+        }
+    }
+    crate::heap::release_free_memory();
+    let x = Array2::from_shape_vec((n, p).f(), data)
+        .map_err(|e| Error::new(format!("internal error shaping x for '{src}': {e}")))?;
+
+    let mut y = vec![0.0f64; n];
+    copy_numeric(src, &table.take(src, &plan.target)?, kept, &mut y)?;
+
+    let fold_values = match &plan.fold {
+        Some(name) => Some(fold_ids(src, &table.take(src, name)?, kept)?),
+        None => None,
+    };
+
+    Ok(Dataset {
+        source,
+        x,
+        y: Array1::from(y),
+        target: plan.target,
+        features: plan.features,
+        fold_values,
+        rows_total: plan.rows_total,
+        rows_dropped: plan.rows_dropped,
+        notes: plan.notes,
+    })
+}
+
+/// A table's columns handed out by name, each once, so that the caller's copy is the
+/// last owner and dropping it frees the column's buffers.
+struct ColumnTaker {
+    index: HashMap<String, usize>,
+    columns: Vec<Option<Column>>,
+}
+
+impl ColumnTaker {
+    fn new(table: Table) -> ColumnTaker {
+        let columns: Vec<Option<Column>> = table
+            .into_df()
+            .into_columns()
+            .into_iter()
+            .map(Some)
+            .collect();
+        let index = columns
+            .iter()
+            .enumerate()
+            .filter_map(|(i, c)| Some((c.as_ref()?.name().to_string(), i)))
+            .collect();
+        ColumnTaker { index, columns }
+    }
+
+    fn take(&mut self, src: &str, name: &str) -> Result<Column> {
+        self.index
+            .get(name)
+            .and_then(|&i| self.columns[i].take())
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "internal error reading column '{name}' of '{src}': not found or used twice; please report it"
+                ))
+            })
+    }
 }
 
 /// The column, or an error naming it, the file and a few columns that do exist.
@@ -522,6 +600,37 @@ fn levels_of(table: &Table, name: &str, keep: &[bool]) -> Result<Vec<String>> {
         .filter_map(|(v, &k)| if k { v } else { None })
         .collect();
     Ok(set.into_iter().map(str::to_string).collect())
+}
+
+/// Dummy-codes a text column into `block` (n rows per level after the first, which is
+/// dropped): a 1 where the kept row holds that level.
+fn one_hot(
+    src: &str,
+    col: &Column,
+    levels: &[String],
+    kept: Option<&[bool]>,
+    block: &mut [f64],
+) -> Result<()> {
+    let n = match levels.len() {
+        0 | 1 => return Ok(()),
+        w => block.len() / (w - 1),
+    };
+    let values = text_values(col).map_err(|e| internal(src, col.name(), &e))?;
+    let rows = values
+        .iter()
+        .enumerate()
+        .filter(|(r, _)| kept.is_none_or(|k| k[*r]))
+        .map(|(_, v)| v);
+    for (i, v) in rows.enumerate() {
+        let Some(v) = v else { continue };
+        if let Ok(k) = levels.binary_search_by(|l| l.as_str().cmp(v))
+            && k > 0
+            && let Some(cell) = block.get_mut((k - 1) * n + i)
+        {
+            *cell = 1.0;
+        }
+    }
+    Ok(())
 }
 
 /// Copies a numeric or boolean column into `out`, chunk by chunk: a memcpy when every
@@ -732,6 +841,32 @@ mod tests {
             "{:?}",
             d.notes
         );
+    }
+
+    #[test]
+    fn owned_build_matches_the_borrowed_one() {
+        let folds = csv(
+            "f.csv",
+            "x,g,y,fold\n1,a,1,0\n2,b,NA,1\n3,a,4,1\n4,c,3,0\n5,b,2,1\n",
+        );
+        let with_fold = DataSpec {
+            target: Some("y".into()),
+            fold_column: Some("fold".into()),
+            ..DataSpec::default()
+        };
+        // one-hot coding, dropped rows and identifier columns, and a fold column
+        let cases = [
+            (sample("hitters.csv"), spec_target("Salary")),
+            (sample("mtcars.csv"), spec_target("mpg")),
+            (folds, with_fold),
+        ];
+        for (t, spec) in cases {
+            let borrowed = build_dataset(&t, &spec).unwrap();
+            let width = t.df().width();
+            assert_eq!(build_dataset_owned(t.clone(), &spec).unwrap(), borrowed);
+            // building from a borrowed table leaves it whole
+            assert_eq!(t.df().width(), width);
+        }
     }
 
     #[test]

@@ -5,14 +5,17 @@
 //! - [`build_dataset`] applies a [`DataSpec`] (target, features, categorical coding,
 //!   missing-value policy, fold column) and produces a [`Dataset`]: a column-major `x`,
 //!   `y`, feature names and human-readable notes about every choice made on the user's
-//!   behalf.
+//!   behalf. [`build_dataset_owned`] does the same consuming the table, releasing each
+//!   column once copied.
 
 mod design;
 #[cfg(test)]
 pub(crate) mod scratch;
 mod table;
 
-pub use design::{Categorical, DataSpec, Dataset, MAX_LEVELS, Missing, build_dataset};
+pub use design::{
+    Categorical, DataSpec, Dataset, MAX_LEVELS, Missing, build_dataset, build_dataset_owned,
+};
 pub use table::{
     ColumnInfo, ColumnKind, DIABETES_CSV, SUPPORTED_EXTENSIONS, Table, embedded_diabetes,
     load_table,

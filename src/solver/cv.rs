@@ -6,6 +6,10 @@
 //! held-out rows leaks into the fit. Held-out errors come from the fold's own statistics
 //! (9b). Otherwise (wide data, ridge and OLS) each fold gathers its training rows,
 //! standardizes them itself and solves like a full fit.
+//!
+//! Memory: the statistics are collected one fold at a time (n/K rows copied at once), and
+//! gathered folds run one at a time (one copy of (K-1)/K of the rows alive); the
+//! parallelism is within the fold (column-wise copies, the products, the solvers).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -75,8 +79,9 @@ pub fn cross_validate(
         r
     };
     let outs: Vec<Result<FoldOut, Cancelled>> = if !closed && use_gram(min_train, p) {
+        // one fold's rows gathered at a time (n/K rows of X alive at once); the Gram
+        // product inside uses every core
         let stats: Vec<FoldStats> = (0..k)
-            .into_par_iter()
             .map(|f| FoldStats::collect(prep, fold_ids, f))
             .collect();
         ctl.check()?;
@@ -85,8 +90,10 @@ pub fn cross_validate(
             .map(|f| finish(gram_fold(prep, &stats, f, s, alphas, ctl)))
             .collect()
     } else {
+        // one fold at a time: each copies its training rows, (K-1)/K of X, and folds in
+        // parallel would hold one copy per thread (more when a thread waiting inside a
+        // solver steals another fold); the solvers parallelize within a fold
         (0..k)
-            .into_par_iter()
             .map(|f| finish(gathered_fold(prep, fold_ids, f, s, alphas, ctl)))
             .collect()
     };
@@ -156,13 +163,15 @@ fn gather(prep: &Prepared, rows: &[usize]) -> (Array2<f64>, Array1<f64>) {
     let nr = rows.len();
     let z = prep.z_slice();
     let mut out = vec![0.0; nr * p];
-    for j in 0..p {
-        let src = &z[j * n..(j + 1) * n];
-        let dst = &mut out[j * nr..(j + 1) * nr];
-        for (d, &i) in dst.iter_mut().zip(rows) {
-            *d = src[i];
-        }
-    }
+    // columns in parallel: the folds run one at a time, so this is where the cores go
+    out.par_chunks_mut(nr.max(1))
+        .enumerate()
+        .for_each(|(j, dst)| {
+            let src = &z[j * n..(j + 1) * n];
+            for (d, &i) in dst.iter_mut().zip(rows) {
+                *d = src[i];
+            }
+        });
     let y = prep.y_slice();
     let yv: Array1<f64> = rows.iter().map(|&i| y[i]).collect();
     let zm = Array2::from_shape_vec((nr, p).f(), out).expect("shape matches");
@@ -192,7 +201,6 @@ fn gathered_fold(
         &max_abs_x,
     );
     let raw: RawPath = solve_prepared(&fold, s, alphas, &ctl.silent(), false)?;
-    let (zv, yv) = gather(prep, &test);
     let (nv, p) = (test.len(), prep.p());
     let nt = train.len() as f64;
     let m = alphas.len();
@@ -206,6 +214,9 @@ fn gathered_fold(
             w[(j, i)] = wz[j];
         }
     }
+    // the training copy is done with: release it before copying the held-out rows
+    drop(fold);
+    let (zv, yv) = gather(prep, &test);
     let zvr =
         MatRef::from_column_major_slice(zv.as_slice_memory_order().expect("contiguous"), nv, p);
     let mut pred = Mat::<f64>::zeros(nv, m);
@@ -239,6 +250,7 @@ fn gathered_fold(
 /// max |x_ij| per column in the original units, from gathered rows of z.
 fn max_abs_original(prep: &Prepared, zt: &Array2<f64>) -> Vec<f64> {
     (0..prep.p())
+        .into_par_iter()
         .map(|j| {
             let (sc, mu) = (prep.scale[j], prep.x_mean[j]);
             if prep.constant[j] {
@@ -249,6 +261,16 @@ fn max_abs_original(prep: &Prepared, zt: &Array2<f64>) -> Vec<f64> {
                 .fold(0.0f64, |m, v| m.max((v * sc + mu).abs()))
         })
         .collect()
+}
+
+/// Subtracts its mean (two passes: the second removes the rounding of the first) from a
+/// non-empty column, and returns the mean.
+fn center_column(col: &mut [f64]) -> f64 {
+    let nf = col.len() as f64;
+    let m0 = col.iter().sum::<f64>() / nf;
+    let m = m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf;
+    col.iter_mut().for_each(|v| *v -= m);
+    m
 }
 
 /// Centred co-moments of one fold's rows of z (raw moments without an intercept).
@@ -277,13 +299,9 @@ impl FoldStats {
         let mut ymean = 0.0;
         if center && nf > 0 {
             let data = zf.as_slice_memory_order_mut().expect("contiguous");
-            for j in 0..p {
-                let col = &mut data[j * nf..(j + 1) * nf];
-                let m0 = col.iter().sum::<f64>() / nf as f64;
-                let m = m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
-                mean[j] = m;
-                col.iter_mut().for_each(|v| *v -= m);
-            }
+            data.par_chunks_mut(nf)
+                .zip(mean.par_iter_mut())
+                .for_each(|(col, m)| *m = center_column(col));
             let m0 = yf.sum() / nf as f64;
             ymean = m0 + yf.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
             yf.mapv_inplace(|v| v - ymean);
@@ -291,7 +309,10 @@ impl FoldStats {
         let zs = zf.as_slice_memory_order().expect("contiguous");
         let cv = super::linalg::gram(zs, nf, p);
         let ys = yf.as_slice().expect("contiguous");
-        let cy = (0..p).map(|j| dot(&zs[j * nf..(j + 1) * nf], ys)).collect();
+        let cy = (0..p)
+            .into_par_iter()
+            .map(|j| dot(&zs[j * nf..(j + 1) * nf], ys))
+            .collect();
         FoldStats {
             n: nf as f64,
             mean,
@@ -384,16 +405,17 @@ fn gram_fold(
             d[j] = sd_z;
         }
     }
-    let mut g = vec![0.0; p * p];
+    // the merged co-moments become G in place: one p x p matrix per running fold
+    let mut g = std::mem::take(&mut t.c);
     let mut q = vec![0.0; p];
     for j in 0..p {
+        let col = &mut g[j * p..(j + 1) * p];
         if constant[j] {
+            col.fill(0.0);
             continue;
         }
-        for i in 0..p {
-            if !constant[i] {
-                g[j * p + i] = t.c[j * p + i] / (d[i] * d[j]);
-            }
+        for (i, v) in col.iter_mut().enumerate() {
+            *v = if constant[i] { 0.0 } else { *v / (d[i] * d[j]) };
         }
         q[j] = t.cy[j] / d[j];
     }
@@ -456,4 +478,111 @@ fn gram_fold(
         train_mse,
         warnings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small prepared design and its fold ids: four interleaved folds.
+    fn design(fit_intercept: bool) -> (Prepared, Vec<usize>) {
+        let (n, p) = (57, 9);
+        let x = Array2::from_shape_fn((n, p), |(i, j)| {
+            (((i * 31 + j * 17) % 23) as f64 - 11.0) * 0.37 + (j as f64) * 1.5
+        });
+        let y = Array1::from_shape_fn(n, |i| ((i * 7 % 13) as f64) - 4.2);
+        let prep = Prepared::new(x, y, true, fit_intercept);
+        let ids = (0..n).map(|i| (i * 5 + 3) % 4).collect();
+        (prep, ids)
+    }
+
+    /// Fold statistics as they were computed before the copies and the centring went
+    /// column-parallel: one column after another.
+    fn sequential_stats(prep: &Prepared, ids: &[usize], f: usize) -> FoldStats {
+        let (n, p) = (prep.n(), prep.p());
+        let rows: Vec<usize> = (0..n).filter(|&i| ids[i] == f).collect();
+        let nf = rows.len();
+        let z = prep.z_slice();
+        let mut zf = vec![0.0; nf * p];
+        for j in 0..p {
+            for (t, &i) in rows.iter().enumerate() {
+                zf[j * nf + t] = z[j * n + i];
+            }
+        }
+        let mut yf: Array1<f64> = rows.iter().map(|&i| prep.y_slice()[i]).collect();
+        let max_abs = (0..p)
+            .map(|j| {
+                if prep.constant[j] {
+                    return prep.x_mean[j].abs();
+                }
+                zf[j * nf..(j + 1) * nf].iter().fold(0.0f64, |m, v| {
+                    m.max((v * prep.scale[j] + prep.x_mean[j]).abs())
+                })
+            })
+            .collect();
+        let mut mean = vec![0.0; p];
+        let mut ymean = 0.0;
+        if prep.fit_intercept {
+            for j in 0..p {
+                let col = &mut zf[j * nf..(j + 1) * nf];
+                let m0 = col.iter().sum::<f64>() / nf as f64;
+                let m = m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
+                mean[j] = m;
+                col.iter_mut().for_each(|v| *v -= m);
+            }
+            let m0 = yf.sum() / nf as f64;
+            ymean = m0 + yf.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
+            yf.mapv_inplace(|v| v - ymean);
+        }
+        let ys = yf.as_slice().unwrap();
+        FoldStats {
+            n: nf as f64,
+            mean,
+            ymean,
+            c: crate::solver::linalg::gram(&zf, nf, p),
+            cy: (0..p).map(|j| dot(&zf[j * nf..(j + 1) * nf], ys)).collect(),
+            syy: dot(ys, ys),
+            max_abs,
+        }
+    }
+
+    fn bits(v: &[f64]) -> Vec<u64> {
+        v.iter().map(|x| x.to_bits()).collect()
+    }
+
+    #[test]
+    fn fold_statistics_are_bitwise_the_sequential_ones() {
+        for fit_intercept in [true, false] {
+            let (prep, ids) = design(fit_intercept);
+            for f in 0..4 {
+                let (a, b) = (
+                    FoldStats::collect(&prep, &ids, f),
+                    sequential_stats(&prep, &ids, f),
+                );
+                let what = format!("fold {f}, intercept {fit_intercept}");
+                assert_eq!(a.n, b.n, "{what}");
+                assert_eq!(bits(&a.mean), bits(&b.mean), "{what}");
+                assert_eq!(a.ymean.to_bits(), b.ymean.to_bits(), "{what}");
+                assert_eq!(bits(&a.c), bits(&b.c), "{what}");
+                assert_eq!(bits(&a.cy), bits(&b.cy), "{what}");
+                assert_eq!(a.syy.to_bits(), b.syy.to_bits(), "{what}");
+                assert_eq!(bits(&a.max_abs), bits(&b.max_abs), "{what}");
+            }
+        }
+    }
+
+    #[test]
+    fn gather_copies_the_rows_in_order() {
+        let (prep, _) = design(true);
+        let rows = [4, 0, 56, 13];
+        let (z, y) = gather(&prep, &rows);
+        for (t, &i) in rows.iter().enumerate() {
+            assert_eq!(y[t], prep.y_c[i]);
+            for j in 0..prep.p() {
+                assert_eq!(z[(t, j)], prep.z[(i, j)]);
+            }
+        }
+        let (z, y) = gather(&prep, &[]);
+        assert_eq!((z.dim(), y.len()), ((0, prep.p()), 0));
+    }
 }

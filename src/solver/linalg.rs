@@ -1,11 +1,12 @@
 //! Dense products through faer, shared by the solvers.
 
 use faer::linalg::matmul::triangular::{BlockStructure, matmul};
-use faer::{Accum, Mat, MatRef, Par};
+use faer::{Accum, MatMut, MatRef, Par};
 
 /// Z^T Z of a column-major n x p matrix as a full symmetric p x p column-major Vec.
 /// Only the lower triangle is computed (half the flops of a plain product), on all cores
-/// when the product is large enough to pay for the threads.
+/// when the product is large enough to pay for the threads, straight into the returned
+/// buffer (one p x p matrix alive, not two).
 pub fn gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
     let zr = MatRef::from_column_major_slice(z, n, p);
     lower_product(zr.transpose(), n)
@@ -21,29 +22,14 @@ pub fn outer_gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
 /// A A^T for A (d x inner), symmetrized into a full column-major d x d Vec.
 fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
     let d = a.nrows();
+    let mut out = vec![0.0; d * d];
     let par = if inner * d * d > 1 << 22 {
         Par::rayon(0)
     } else {
         Par::Seq
     };
-    let g = lower_product_into(a, par);
-    let mut out = vec![0.0; d * d];
-    for j in 0..d {
-        for i in j..d {
-            let v = g[(i, j)];
-            out[j * d + i] = v;
-            out[i * d + j] = v;
-        }
-    }
-    out
-}
-
-/// The lower triangle of A A^T.
-fn lower_product_into(a: MatRef<f64>, par: Par) -> Mat<f64> {
-    let d = a.nrows();
-    let mut g = Mat::<f64>::zeros(d, d);
     matmul(
-        g.as_mut(),
+        MatMut::from_column_major_slice_mut(&mut out, d, d),
         BlockStructure::TriangularLower,
         Accum::Replace,
         a,
@@ -53,12 +39,62 @@ fn lower_product_into(a: MatRef<f64>, par: Par) -> Mat<f64> {
         1.0,
         par,
     );
-    g
+    // mirror the lower triangle into the upper one
+    for j in 0..d {
+        for i in j + 1..d {
+            out[i * d + j] = out[j * d + i];
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The product through a separate faer matrix, as `gram` computed it before writing
+    /// into its output directly.
+    fn gram_via_mat(z: &[f64], n: usize, p: usize) -> Vec<f64> {
+        let zr = MatRef::from_column_major_slice(z, n, p);
+        let mut g = faer::Mat::<f64>::zeros(p, p);
+        let par = if n * p * p > 1 << 22 {
+            Par::rayon(0)
+        } else {
+            Par::Seq
+        };
+        matmul(
+            g.as_mut(),
+            BlockStructure::TriangularLower,
+            Accum::Replace,
+            zr.transpose(),
+            BlockStructure::Rectangular,
+            zr,
+            BlockStructure::Rectangular,
+            1.0,
+            par,
+        );
+        let mut out = vec![0.0; p * p];
+        for j in 0..p {
+            for i in j..p {
+                out[j * p + i] = g[(i, j)];
+                out[i * p + j] = g[(i, j)];
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn gram_in_place_is_bitwise_the_product_through_a_matrix() {
+        // odd sizes (padded faer strides) and one large enough for the threads
+        for (n, p) in [(5, 3), (37, 13), (64, 64), (301, 131)] {
+            let z: Vec<f64> = (0..n * p)
+                .map(|i| ((i * 7919 % 1013) as f64 - 506.0) / 97.0)
+                .collect();
+            let (a, b) = (gram(&z, n, p), gram_via_mat(&z, n, p));
+            let same = a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits());
+            assert!(same, "n = {n}, p = {p}");
+        }
+    }
 
     #[test]
     fn the_parallel_gram_of_a_tall_design_matches_the_naive_product() {

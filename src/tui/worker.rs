@@ -272,7 +272,8 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
                 let Some(table) = cache.table.clone() else {
                     return;
                 };
-                match setup(&table, exp) {
+                // a shallow clone: the cache keeps the table for the next setup
+                match setup(Table::clone(&table), exp) {
                     Ok(s) => {
                         cache.info = Some(Arc::new(DataInfo {
                             source: source.display(),
