@@ -6,7 +6,7 @@
 //! - [`data`] and [`config`]: polars loading into a design matrix; TOML experiments.
 //! - [`report`] and [`cli`]: the headless `path` / `cv` commands.
 //! - `tui`: the interactive workbench on top of all of them.
-//! - [`heap`]: handing freed memory back to the system.
+//! - [`heap`]: allocator settings that keep released matrices from staying resident.
 
 pub mod cli;
 pub mod config;

@@ -7,6 +7,8 @@ use clap::Parser;
 use regscope::cli::{Cli, Command, run_fit};
 
 fn main() -> ExitCode {
+    // matrices freed along the way go back to the system instead of staying resident
+    regscope::heap::map_large_blocks();
     // one line, no backtrace: a panic is a bug, but the user still gets a plain message
     std::panic::set_hook(Box::new(|info| {
         let msg = info
