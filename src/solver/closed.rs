@@ -220,15 +220,7 @@ impl KernelRidge {
             1.0,
             par,
         );
-        let rel = (0..m)
-            .map(|k| {
-                let worst = (0..p).map(|j| s[(j, k)].abs()).fold(0.0f64, f64::max);
-                worst / zty_max.max(f64::MIN_POSITIVE)
-            })
-            .collect();
-        let rss = (0..m)
-            .map(|k| (0..n).map(|i| r[(i, k)] * r[(i, k)]).sum())
-            .collect();
+        let (rel, rss) = rel_and_rss(p, r.as_ref(), |j, k| s[(j, k)], zty_max);
         (b, rel, rss)
     }
 }
@@ -290,16 +282,24 @@ pub fn stationarity_rows(
         1.0,
         par,
     );
-    let mut rel = Vec::with_capacity(m);
-    let mut rss = Vec::with_capacity(m);
-    for k in 0..m {
-        let worst = (0..p)
-            .map(|j| (s[(j, k)] - l2[k] * b[(j, k)]).abs())
-            .fold(0.0f64, f64::max);
-        rel.push(worst / zty_max.max(f64::MIN_POSITIVE));
-        rss.push((0..n).map(|i| r[(i, k)] * r[(i, k)]).sum());
-    }
-    (rel, rss)
+    rel_and_rss(p, r.as_ref(), |j, k| s[(j, k)] - l2[k] * b[(j, k)], zty_max)
+}
+
+/// Per alpha k: max_j |g(j, k)| / max(zty_max, tiny) and ||r_k||^2, from the stationarity
+/// residual g = Z^T r - l2 beta and the residuals R (n x m).
+fn rel_and_rss(
+    p: usize,
+    r: MatRef<f64>,
+    g: impl Fn(usize, usize) -> f64,
+    zty_max: f64,
+) -> (Vec<f64>, Vec<f64>) {
+    (0..r.ncols())
+        .map(|k| {
+            let worst = (0..p).map(|j| g(j, k).abs()).fold(0.0f64, f64::max);
+            let rss: f64 = (0..r.nrows()).map(|i| r[(i, k)] * r[(i, k)]).sum();
+            (worst / zty_max.max(f64::MIN_POSITIVE), rss)
+        })
+        .unzip()
 }
 
 #[cfg(test)]
