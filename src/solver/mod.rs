@@ -12,6 +12,7 @@
 //! - [`control`]: cooperative cancellation and progress reporting.
 
 pub mod anderson;
+mod chol;
 pub mod closed;
 pub mod control;
 pub mod cv;
