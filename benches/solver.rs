@@ -87,6 +87,19 @@ fn lasso_path(bencher: divan::Bencher, shape: &str) {
     bencher.bench_local(|| fit_path(&prep, &s, &Control::none()).expect("not cancelled"));
 }
 
+/// The elastic net at l1_ratio 0.5 (compare.py's enet task): l2 moves with alpha, so it keeps
+/// coordinate descent where the lasso takes Newton steps.
+#[divan::bench(args = ["tall", "mid"], sample_count = 3, sample_size = 1)]
+fn enet_path(bencher: divan::Bencher, shape: &str) {
+    let prep = prepared(shape);
+    let s = PathSettings {
+        kind: ModelKind::ElasticNet,
+        l1_ratio: 0.5,
+        ..lasso()
+    };
+    bencher.bench_local(|| fit_path(&prep, &s, &Control::none()).expect("not cancelled"));
+}
+
 #[divan::bench(args = ["tall", "mid", "wide"], sample_count = 3, sample_size = 1)]
 fn lasso_cv5(bencher: divan::Bencher, shape: &str) {
     let prep = prepared(shape);

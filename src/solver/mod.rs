@@ -5,6 +5,8 @@
 //! - [`gap`]: the duality gap certificate (SPEC 4).
 //! - [`gram`] and [`naive`]: coordinate descent on the Gram matrix (n >= p) or on the
 //!   residual (p > n), both warm-started along the path with strong rules and KKT checks.
+//! - `chol`: the Cholesky factor of G_SS that follows the support, for the Gram solver's
+//!   active-set Newton steps on the lasso.
 //! - [`closed`]: ridge and OLS in closed form (an eigendecomposition of Z^T Z or Z Z^T, or
 //!   one thin SVD).
 //! - [`anderson`]: extrapolation of the sweeps' iterates, shared by both CD solvers.
