@@ -73,14 +73,7 @@ impl Serialize for Json<'_, '_> {
         o.serialize_entry("data", r.source)?;
         o.serialize_entry("rows_dropped", &r.rows_dropped)?;
         o.serialize_entry("notes", r.notes)?;
-        let constant: Vec<&String> = r
-            .features
-            .iter()
-            .zip(&p.constant)
-            .filter(|(_, c)| **c)
-            .map(|(f, _)| f)
-            .collect();
-        o.serialize_entry("constant_features", &constant)?;
+        o.serialize_entry("constant_features", &r.constant_features())?;
         o.serialize_entry("r2", &nums(&p.r2))?;
         if let Some(cv) = r.cv {
             o.serialize_entry("folds", &cv.folds)?;
@@ -174,14 +167,7 @@ mod tests {
         o.insert("data".into(), json!(r.source));
         o.insert("rows_dropped".into(), json!(r.rows_dropped));
         o.insert("notes".into(), json!(r.notes));
-        let constant: Vec<&String> = r
-            .features
-            .iter()
-            .zip(&p.constant)
-            .filter(|(_, c)| **c)
-            .map(|(f, _)| f)
-            .collect();
-        o.insert("constant_features".into(), json!(constant));
+        o.insert("constant_features".into(), json!(r.constant_features()));
         o.insert("r2".into(), nums(&p.r2));
         let mut t = Map::new();
         t.insert("load".into(), num(r.timings.load));

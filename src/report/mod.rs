@@ -34,6 +34,14 @@ pub struct Report<'a> {
 }
 
 impl Report<'_> {
+    /// The names of the features that were constant (their coefficients are exactly 0).
+    pub fn constant_features(&self) -> Vec<&String> {
+        (self.features.iter().zip(&self.path.constant))
+            .filter(|(_, c)| **c)
+            .map(|(f, _)| f)
+            .collect()
+    }
+
     /// Solver warnings with feature names, then CV fold warnings.
     pub fn warnings(&self) -> Vec<String> {
         let mut out: Vec<String> = self
