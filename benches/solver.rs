@@ -4,6 +4,7 @@
 //! signal-to-noise 3. Timings only: correctness lives in the tests.
 
 use ndarray::{Array1, Array2, ShapeBuilder};
+use regscope::solver::gram::GramProblem;
 use regscope::solver::{
     Control, ModelKind, PathSettings, Prepared, assign_folds, cross_validate, fit_path,
 };
@@ -78,6 +79,16 @@ fn lasso() -> PathSettings {
         tol: 1e-6,
         ..PathSettings::default()
     }
+}
+
+/// The Gram matrix alone (n p^2 / 2 multiply-adds: 1e9 for tall, 2.5e9 for mid), which
+/// bounds the tall lasso path: divide to read it in GFMA/s against the machine's peak.
+#[divan::bench(args = ["tall", "mid"], sample_count = 5, sample_size = 1)]
+fn gram(bencher: divan::Bencher, shape: &str) {
+    let prep = prepared(shape);
+    let (n, p) = (prep.n(), prep.p());
+    let (z, y) = (prep.z_slice(), prep.y_slice());
+    bencher.bench_local(|| GramProblem::from_design(z, y, n, p, Some(&prep.zty)));
 }
 
 #[divan::bench(args = ["tall", "mid", "wide"], sample_count = 3, sample_size = 1)]
