@@ -91,24 +91,27 @@ fn gram(bencher: divan::Bencher, shape: &str) {
     bencher.bench_local(|| GramProblem::from_design(z, y, n, p, Some(&prep.zty)));
 }
 
+/// Times the full path of `s` on one shape.
+fn time_path(bencher: divan::Bencher, shape: &str, s: PathSettings) {
+    let prep = prepared(shape);
+    bencher.bench_local(|| fit_path(&prep, &s, &Control::none()).expect("not cancelled"));
+}
+
 #[divan::bench(args = ["tall", "mid", "wide"], sample_count = 3, sample_size = 1)]
 fn lasso_path(bencher: divan::Bencher, shape: &str) {
-    let prep = prepared(shape);
-    let s = lasso();
-    bencher.bench_local(|| fit_path(&prep, &s, &Control::none()).expect("not cancelled"));
+    time_path(bencher, shape, lasso());
 }
 
 /// The elastic net at l1_ratio 0.5 (compare.py's enet task): l2 moves with alpha, so it keeps
 /// coordinate descent where the lasso takes Newton steps.
 #[divan::bench(args = ["tall", "mid"], sample_count = 3, sample_size = 1)]
 fn enet_path(bencher: divan::Bencher, shape: &str) {
-    let prep = prepared(shape);
     let s = PathSettings {
         kind: ModelKind::ElasticNet,
         l1_ratio: 0.5,
         ..lasso()
     };
-    bencher.bench_local(|| fit_path(&prep, &s, &Control::none()).expect("not cancelled"));
+    time_path(bencher, shape, s);
 }
 
 #[divan::bench(args = ["tall", "mid", "wide"], sample_count = 3, sample_size = 1)]
@@ -124,11 +127,10 @@ fn lasso_cv5(bencher: divan::Bencher, shape: &str) {
 
 #[divan::bench(args = ["tall", "mid", "wide"], sample_count = 3, sample_size = 1)]
 fn ridge_path(bencher: divan::Bencher, shape: &str) {
-    let prep = prepared(shape);
     let s = PathSettings {
         kind: ModelKind::Ridge,
         l1_ratio: 0.0,
         ..lasso()
     };
-    bencher.bench_local(|| fit_path(&prep, &s, &Control::none()).expect("not cancelled"));
+    time_path(bencher, shape, s);
 }
