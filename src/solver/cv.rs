@@ -419,7 +419,7 @@ fn gram_fold(
         }
         q[j] = t.cy[j] / d[j];
     }
-    let prob = GramProblem { g, q, yy: t.syy, p };
+    let prob = GramProblem::new(g, q, t.syy, p);
     let mut warnings: Vec<SolverWarning> = (0..p)
         .filter(|&j| constant[j] && !prep.constant[j])
         .map(SolverWarning::ConstantColumn)

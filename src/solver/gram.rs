@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::aligned::AlignedVec;
 use super::chol::GrowingCholesky;
 use super::control::{Cancelled, Control};
 use super::gap::{GapInputs, duality_gap, rounding_scale};
@@ -19,9 +20,19 @@ pub struct GramProblem {
     /// ||y_c||^2
     pub yy: f64,
     pub p: usize,
+    /// the diagonal of G, contiguous: the sweeps read G_jj for every coordinate, and taken
+    /// from `g` each is a cache (and TLB) miss, one page apart (measured: 9% of the mid
+    /// elastic-net fit)
+    diag: Vec<f64>,
 }
 
 impl GramProblem {
+    pub fn new(g: Vec<f64>, q: Vec<f64>, yy: f64, p: usize) -> GramProblem {
+        assert_eq!(g.len(), p * p, "G is p x p");
+        let diag = (0..p).map(|j| g[j * p + j]).collect();
+        GramProblem { g, q, yy, p, diag }
+    }
+
     /// G and q from a column-major n x p design through faer's (parallel) matrix product.
     /// `q` is Z^T y when the caller has it already (None: computed here).
     pub fn from_design(z: &[f64], y: &[f64], n: usize, p: usize, q: Option<&[f64]>) -> GramProblem {
@@ -30,12 +41,7 @@ impl GramProblem {
             Some(q) => q.to_vec(),
             None => (0..p).map(|j| dot(&z[j * n..(j + 1) * n], y)).collect(),
         };
-        GramProblem {
-            g: gv,
-            q,
-            yy: dot(y, y),
-            p,
-        }
+        GramProblem::new(gv, q, dot(y, y), p)
     }
 
     #[inline]
@@ -45,7 +51,7 @@ impl GramProblem {
 
     #[inline]
     pub fn diag(&self, j: usize) -> f64 {
-        self.g[j * self.p + j]
+        self.diag[j]
     }
 }
 
@@ -123,8 +129,8 @@ fn propagate(prob: &GramProblem, moves: &[(usize, f64)], h: &mut [f64]) {
 pub struct GramSolver<'a> {
     prob: &'a GramProblem,
     pub beta: Vec<f64>,
-    /// h = q - G beta = Z^T r
-    h: Vec<f64>,
+    /// h = q - G beta = Z^T r (aligned: the batch updates store into it)
+    h: AlignedVec<f64>,
     active: Vec<usize>,
     in_active: Vec<bool>,
     q_max: f64,
@@ -133,12 +139,14 @@ pub struct GramSolver<'a> {
     /// Stored in f32: the inner sweeps are bound by reading this block, and its rounding
     /// only perturbs the within-round updates; every round restarts from the exact f64 h
     /// and the gap is always computed in f64, so the certificate is unaffected.
-    block: Vec<f32>,
+    /// Columns start on 64-byte boundaries (`cap` is a multiple of 16).
+    block: AlignedVec<f32>,
     cap: usize,
     /// how many active coordinates `block` covers
     block_len: usize,
-    /// h restricted to the active set, and beta_A when the inner sweeps started
-    ha: Vec<f64>,
+    /// h restricted to the active set (aligned: every sweep update stores into it), and
+    /// beta_A when the inner sweeps started
+    ha: AlignedVec<f64>,
     start: Vec<f64>,
     /// (j, delta_j) of the last inner sweeps, for the batch update of h
     moves: Vec<(usize, f64)>,
@@ -241,14 +249,14 @@ impl<'a> GramSolver<'a> {
         GramSolver {
             prob,
             beta: vec![0.0; prob.p],
-            h: prob.q.clone(),
+            h: AlignedVec::from_slice(&prob.q),
             active: Vec::new(),
             in_active: vec![false; prob.p],
             q_max,
-            block: Vec::new(),
+            block: AlignedVec::zeros(0),
             cap: 0,
             block_len: 0,
-            ha: Vec::new(),
+            ha: AlignedVec::zeros(0),
             start: Vec::new(),
             moves: Vec::new(),
             chol: GrowingCholesky::new(prob.p),
@@ -264,8 +272,15 @@ impl<'a> GramSolver<'a> {
     fn grow_block(&mut self) {
         let k = self.active.len();
         if k > self.cap {
-            let cap = (2 * self.cap).max(k).max(32);
-            let mut nb = vec![0.0f32; cap * cap];
+            // whole cache lines per column, and an odd number of them: with a power-of-two
+            // stride every column would start in the same cache sets and the block would use
+            // only a fraction of L1 and L2 (measured on mid, |A| 600-699: 208 ns per update
+            // with a 1024 stride, 148 with 1040)
+            let mut cap = (2 * self.cap).max(k).max(32).next_multiple_of(16);
+            if (cap / 16) % 2 == 0 {
+                cap += 16;
+            }
+            let mut nb = AlignedVec::zeros(cap * cap);
             for t in 0..self.block_len {
                 nb[t * cap..t * cap + self.block_len]
                     .copy_from_slice(&self.block[t * self.cap..t * self.cap + self.block_len]);
@@ -299,10 +314,10 @@ impl<'a> GramSolver<'a> {
         self.grow_block();
         let k = self.active.len();
         let cap = self.cap;
-        self.ha.clear();
+        self.ha.resize(k);
         self.start.clear();
-        for &j in &self.active {
-            self.ha.push(self.h[j]);
+        for (t, &j) in self.active.iter().enumerate() {
+            self.ha[t] = self.h[j];
             self.start.push(self.beta[j]);
         }
         let mut first = None;
@@ -712,12 +727,7 @@ mod tests {
         let g: Vec<f64> = (0..p * p)
             .map(|i| ((i * 7919 % 1013) as f64 - 506.0) * 1e-3)
             .collect();
-        let prob = GramProblem {
-            g,
-            q: vec![0.0; p],
-            yy: 1.0,
-            p,
-        };
+        let prob = GramProblem::new(g, vec![0.0; p], 1.0, p);
         let moves: Vec<(usize, f64)> = (0..300)
             .map(|t| ((t * 37) % p, 0.5 - t as f64 * 1e-3))
             .collect();

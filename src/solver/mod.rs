@@ -13,6 +13,7 @@
 //! - [`cv`]: K-fold cross-validation from per-fold statistics.
 //! - [`control`]: cooperative cancellation and progress reporting.
 
+mod aligned;
 pub mod anderson;
 mod chol;
 pub mod closed;

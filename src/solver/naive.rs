@@ -5,6 +5,7 @@
 
 use rayon::prelude::*;
 
+use super::aligned::AlignedVec;
 use super::anderson::Anderson;
 use super::control::{Cancelled, Control};
 use super::gap::{GapInputs, rounding_scale};
@@ -68,7 +69,8 @@ impl<'a> NaiveProblem<'a> {
 pub struct NaiveSolver<'p, 'a> {
     prob: &'p NaiveProblem<'a>,
     pub beta: Vec<f64>,
-    r: Vec<f64>,
+    /// aligned: every coordinate update stores into it
+    r: AlignedVec<f64>,
     /// Z^T r at the last full evaluation
     c: Vec<f64>,
     /// strong set membership and list
@@ -83,7 +85,7 @@ pub struct NaiveSolver<'p, 'a> {
     /// extrapolation of the active-set sweeps, and its scratch (beta_A, r)
     anderson: Anderson,
     acc_beta: Vec<f64>,
-    acc_r: Vec<f64>,
+    acc_r: AlignedVec<f64>,
     /// r came from an extrapolation (a combination of residuals, exact only up to rounding
     /// amplified by the weights): recompute it before it certifies anything
     r_combined: bool,
@@ -97,7 +99,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
         NaiveSolver {
             prob,
             beta: vec![0.0; prob.p],
-            r: prob.y.to_vec(),
+            r: AlignedVec::from_slice(prob.y),
             c: prob.q.clone(),
             in_strong: vec![false; prob.p],
             strong: Vec::new(),
@@ -107,7 +109,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
             l1_prev: None,
             anderson: Anderson::new(),
             acc_beta: Vec::new(),
-            acc_r: Vec::new(),
+            acc_r: AlignedVec::zeros(0),
             r_combined: false,
         }
     }
@@ -178,7 +180,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
         }
         let mut b = std::mem::take(&mut self.acc_beta);
         let mut r = std::mem::take(&mut self.acc_r);
-        r.resize(self.r.len(), 0.0);
+        r.resize(self.r.len());
         if self.anderson.extrapolate(&mut b, &mut r) {
             let objective = |r: &[f64], b: &mut dyn Iterator<Item = f64>| {
                 let (mut b1, mut b2) = (0.0, 0.0);
