@@ -263,6 +263,9 @@ pub fn solve_prepared(
         return Ok(out);
     }
     // coordinate descent, warm-started along the path
+    // one of these per path, on the stack: the size difference between the variants costs
+    // nothing, and boxing would add an indirection to every solve
+    #[allow(clippy::large_enum_variant)]
     enum Cd<'p, 'a> {
         Gram(GramSolver<'p>),
         Naive(NaiveSolver<'p, 'a>),
