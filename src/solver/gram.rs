@@ -363,12 +363,14 @@ impl<'a> GramSolver<'a> {
         Ok(first.unwrap_or(0.0))
     }
 
-    /// KKT scan of the coordinates outside the active set: any with |h_j| > l1 would move
-    /// off zero, so it joins the active set. Returns whether any did.
-    fn add_violators(&mut self, l1: f64) -> bool {
+    /// Scan of the coordinates outside the active set: any with |h_j| > `threshold` joins it.
+    /// With threshold l1 this is the KKT check (such a coordinate would move off zero); with
+    /// the strong rule's 2 l1 - l1_last it admits the likely-active ones early. Returns
+    /// whether any joined.
+    fn add_violators(&mut self, threshold: f64) -> bool {
         let mut added = false;
         for j in 0..self.prob.p {
-            if !self.in_active[j] && self.prob.diag(j) > 0.0 && self.h[j].abs() > l1 {
+            if !self.in_active[j] && self.prob.diag(j) > 0.0 && self.h[j].abs() > threshold {
                 self.in_active[j] = true;
                 self.active.push(j);
                 added = true;
