@@ -278,8 +278,11 @@ impl<'a> GramSolver<'a> {
             // whole cache lines per column, and an odd number of them: with a power-of-two
             // stride every column would start in the same cache sets and the block would use
             // only a fraction of L1 and L2 (measured on mid, |A| 600-699: 208 ns per update
-            // with a 1024 stride, 148 with 1040)
-            let mut cap = (2 * self.cap).max(k).max(32).next_multiple_of(16);
+            // with a 1024 stride, 148 with 1040). Room for p x p at once, lazily zeroed, so
+            // only what the block reaches is ever touched: growing by doubling copied the
+            // block and touched every new buffer afresh (a page fault costs about 3.5 us on
+            // the benchmark host)
+            let mut cap = self.prob.p.max(k).next_multiple_of(16);
             if (cap / 16) % 2 == 0 {
                 cap += 16;
             }
