@@ -412,9 +412,13 @@ mod tests {
 
     /// the right-hand side c0 a_S + c1 b_S in the factor's order
     fn rhs(f: &GrowingCholesky, c: [f64; 2]) -> Vec<f64> {
-        f.coords()
-            .iter()
-            .map(|&j| c[0] * vals(j)[0] + c[1] * vals(j)[1])
+        rhs_of(f, vals, c)
+    }
+
+    /// the same for other tracked values `v(j)` = (a_j, b_j)
+    fn rhs_of(f: &GrowingCholesky, v: impl Fn(usize) -> [f64; 2], c: [f64; 2]) -> Vec<f64> {
+        (f.coords().iter())
+            .map(|&j| c[0] * v(j)[0] + c[1] * v(j)[1])
             .collect()
     }
 
@@ -466,11 +470,7 @@ mod tests {
         f.set_rhs(flipped);
         let mut x = Vec::new();
         f.solve([1.0, 1.0], &mut x);
-        let want: Vec<f64> = f
-            .coords()
-            .iter()
-            .map(|&j| flipped(j)[0] + flipped(j)[1])
-            .collect();
+        let want = rhs_of(&f, flipped, [1.0, 1.0]);
         assert!(residual(&g, p, f.coords(), &x, &want) < 1e-10);
     }
 
@@ -492,20 +492,14 @@ mod tests {
         let kept: Vec<f64> = f.fwd[0][..20].to_vec();
         f.solve([1.0, 0.3], &mut x);
         assert_eq!(&f.fwd[0][..20], &kept[..]);
-        let want: Vec<f64> = (f.coords().iter())
-            .map(|&j| changed(j)[0] + 0.3 * changed(j)[1])
-            .collect();
-        let r = residual(&g, p, f.coords(), &x, &want);
+        let r = residual(&g, p, f.coords(), &x, &rhs_of(&f, changed, [1.0, 0.3]));
         assert!(r < 1e-10, "residual {r}");
         // a removal near the end followed by an append: the new rows need the forward solves
         // brought up to date first
         f.remove(28);
         assert!(f.append(&g, &[31, 33], changed).is_empty());
         f.solve([0.5, 1.0], &mut x);
-        let want: Vec<f64> = (f.coords().iter())
-            .map(|&j| 0.5 * changed(j)[0] + changed(j)[1])
-            .collect();
-        let r = residual(&g, p, f.coords(), &x, &want);
+        let r = residual(&g, p, f.coords(), &x, &rhs_of(&f, changed, [0.5, 1.0]));
         assert!(r < 1e-10, "residual {r}");
     }
 
