@@ -13,6 +13,7 @@ pub mod config;
 pub mod data;
 pub mod error;
 pub mod heap;
+pub mod pipeline;
 pub mod report;
 pub mod solver;
 pub mod tui;

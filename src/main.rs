@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Path(a)) => run_fit(a, false, &mut out),
         Some(Command::Cv(a)) => run_fit(a, true, &mut out),
+        Some(Command::Stats(a)) => regscope::cli::run_stats(a, &mut out),
         None if cli.keys => {
             let _ = write!(out, "{}", regscope::tui::keymap::markdown_table());
             Ok(())

@@ -64,6 +64,22 @@ pub enum Command {
         after_help = "Example:\n  regscope cv --config configs/diabetes-lasso-cv.toml --format json\n  regscope cv --data sample-data/mtcars.csv --target mpg --folds 4 --seed 7"
     )]
     Cv(FitArgs),
+    /// Stream the data into per-fold statistics and write them to a file, for fits without
+    /// the data (`path|cv --stats FILE`, `regscope --stats FILE`).
+    #[command(
+        after_help = "Example:\n  regscope stats --data big.parquet --target y --folds 5 --out big.stats.arrow\n  regscope stats --data 'parts/*.parquet' --target y --fold-column fold --out parts.stats.arrow\n  regscope cv --stats big.stats.arrow --model elastic-net --l1-ratio 0.5 --format json\nThe file is Arrow IPC: one row per fold and feature (n, means, centred cross-products), the provenance as JSON in its schema metadata (docs/stats-format.md)."
+    )]
+    Stats(StatsArgs),
+}
+
+/// `regscope stats`: the data options of a fit, and where to write.
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// The statistics file to write (Arrow IPC; e.g. data.stats.arrow).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
@@ -100,6 +116,9 @@ pub struct FitArgs {
     /// Data file (CSV, Parquet, IPC/Feather); default: the config's, else the embedded diabetes sample.
     #[arg(long, short = 'd', value_name = "FILE")]
     pub data: Option<PathBuf>,
+    /// Fit from a statistics file written by `regscope stats` instead of the data.
+    #[arg(long, value_name = "FILE", conflicts_with = "data")]
+    pub stats: Option<PathBuf>,
     /// Target column (default with --data: the last numeric column).
     #[arg(long, short = 't', value_name = "COL")]
     pub target: Option<String>,

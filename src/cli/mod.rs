@@ -2,16 +2,17 @@
 
 mod args;
 
-pub use args::{Cli, Command, FitArgs, OutputFormat};
+pub use args::{Cli, Command, FitArgs, OutputFormat, StatsArgs};
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use crate::config::Experiment;
 use crate::error::{Error, Result};
+use crate::pipeline::Design;
 use crate::report::{Report, Timings, to_csv, to_table, write_json};
-use crate::solver::{Control, cross_validate, fit_path, path_alphas};
-use crate::workflow::{DataSource, EMBEDDED_NAME, setup};
+use crate::solver::Control;
+use crate::workflow::{DataSource, EMBEDDED_NAME};
 
 /// The experiment a command line describes: a config (if given) with flags on top.
 pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
@@ -42,55 +43,43 @@ pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
 
 /// Run `path` or `cv` and write the report to `out`.
 pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
-    let (exp, source) = experiment_from_args(a)?;
-    let t0 = Instant::now();
-    let table = source.load()?;
-    let load_ms = t0.elapsed().as_secs_f64() * 1e3;
-    // moved: the table's columns are released as they are copied into the design
-    let s = setup(table, &exp)?;
+    let design = design_from_args(a, with_cv)?;
+    let p = &design.provenance;
     // the full fit and the folds share the cores: with K folds on c cores the last round of
     // folds would leave cores idle, and the full fit fills them
-    let alphas = path_alphas(&s.prep, &s.settings);
+    let alphas = design.path_alphas();
     let t1 = Instant::now();
     let ((path, fit_ms), cv) = rayon::join(
         || {
-            let path = fit_path(&s.prep, &s.settings, &Control::none());
+            let path = design.fit_path(&Control::none());
             (path, t1.elapsed().as_secs_f64() * 1e3)
         },
-        || {
-            with_cv.then(|| {
-                cross_validate(
-                    &s.prep,
-                    &s.fold_ids,
-                    s.k,
-                    &s.settings,
-                    &alphas,
-                    &Control::none(),
-                )
-            })
-        },
+        || with_cv.then(|| design.cross_validate(&alphas, &Control::none())),
     );
     let both_ms = t1.elapsed().as_secs_f64() * 1e3;
     let path = path.map_err(|_| Error::new("cancelled"))?;
     debug_assert_eq!(path.alphas, alphas);
-    let cv = cv.transpose().map_err(|_| Error::new("cancelled"))?;
+    let cv = cv
+        .transpose()?
+        .transpose()
+        .map_err(|_| Error::new("cancelled"))?;
     // concurrent: fit is the full fit's own wall time, cv the wall time the CV added, so
     // fit + cv is the wall time of both
     let cv_ms = cv.as_ref().map(|_| (both_ms - fit_ms).max(0.0));
     let report = Report {
         path: &path,
         cv: cv.as_ref(),
-        features: &s.features,
-        target: &s.target,
-        source: &s.dataset_source,
-        standardize: exp.model.standardize,
-        fit_intercept: exp.model.fit_intercept,
-        n_samples: s.prep.n(),
-        rows_dropped: s.rows_dropped,
-        notes: &s.notes,
+        features: &p.features,
+        target: &p.target,
+        source: &p.source,
+        standardize: design.standardize,
+        fit_intercept: design.fit_intercept,
+        n_samples: design.n(),
+        rows_dropped: p.rows_dropped,
+        notes: &p.notes,
         timings: Timings {
-            load: load_ms,
-            prepare: s.prepare_ms,
+            load: design.load_ms,
+            prepare: design.prepare_ms,
             fit: fit_ms,
             cv: cv_ms,
         },
@@ -103,5 +92,47 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
         OutputFormat::Table => w.write_all(to_table(&report).as_bytes()),
     }
     .and_then(|_| w.flush())
+    .map_err(|e| Error::new(format!("cannot write the output: {e}")))
+}
+
+/// The statistics a command line asks for: streamed from its data, or read from `--stats`.
+pub fn design_from_args(a: &FitArgs, with_folds: bool) -> Result<Design> {
+    let (exp, source) = experiment_from_args(a)?;
+    match &a.stats {
+        Some(file) => {
+            if a.data.is_some() || a.target.is_some() || a.features.is_some() {
+                return Err(Error::new(format!(
+                    "--stats {}: the statistics fix the data, target and features; drop --data/--target/--features or fit from the data",
+                    file.display()
+                )));
+            }
+            Design::from_stats_file(&exp, file)
+        }
+        None => Design::stream(&exp, &source, with_folds, &|_| true),
+    }
+}
+
+/// `regscope stats`: stream the data into per-fold statistics and write them to `--out`.
+pub fn run_stats(a: &StatsArgs, out: &mut dyn Write) -> Result<()> {
+    if a.fit.stats.is_some() {
+        return Err(Error::new(
+            "regscope stats reads data, not statistics: drop --stats",
+        ));
+    }
+    let design = design_from_args(&a.fit, true)?;
+    let stats = design.to_stats_file();
+    crate::data::stats_file::write(&a.out, &stats)?;
+    let p = &stats.provenance;
+    writeln!(
+        out,
+        "wrote {}: {} rows ({} dropped) x {} features, {} folds, from {} in {:.0} ms",
+        a.out.display(),
+        design.n(),
+        p.rows_dropped,
+        design.p(),
+        design.k(),
+        p.source,
+        design.load_ms
+    )
     .map_err(|e| Error::new(format!("cannot write the output: {e}")))
 }

@@ -604,7 +604,7 @@ fn levels_of(table: &Table, name: &str, keep: &[bool]) -> Result<Vec<String>> {
 
 /// Dummy-codes a text column into `block` (n rows per level after the first, which is
 /// dropped): a 1 where the kept row holds that level.
-fn one_hot(
+pub(super) fn one_hot(
     src: &str,
     col: &Column,
     levels: &[String],
@@ -636,7 +636,12 @@ fn one_hot(
 /// Copies a numeric or boolean column into `out`, chunk by chunk: a memcpy when every
 /// row is kept, else the kept rows only. Missing values were dropped before, so the
 /// values under the validity mask are all real.
-fn copy_numeric(src: &str, col: &Column, kept: Option<&[bool]>, out: &mut [f64]) -> Result<()> {
+pub(super) fn copy_numeric(
+    src: &str,
+    col: &Column,
+    kept: Option<&[bool]>,
+    out: &mut [f64],
+) -> Result<()> {
     let name = col.name().to_string();
     let cast = col
         .cast(&DataType::Float64)
@@ -734,7 +739,7 @@ fn check_integer_valued(src: &str, col: &Column) -> Result<()> {
 }
 
 /// The fold column of the kept rows as i64 (validated by [`check_integer_valued`]).
-fn fold_ids(src: &str, col: &Column, kept: Option<&[bool]>) -> Result<Vec<i64>> {
+pub(super) fn fold_ids(src: &str, col: &Column, kept: Option<&[bool]>) -> Result<Vec<i64>> {
     let name = col.name();
     let not_int = || {
         Error::new(format!(

@@ -11,6 +11,8 @@
 mod design;
 #[cfg(test)]
 pub(crate) mod scratch;
+pub mod stats_file;
+pub mod stream;
 mod table;
 
 pub use design::{

@@ -20,7 +20,7 @@ pub const DIABETES_CSV: &[u8] = include_bytes!("../../sample-data/diabetes.csv")
 
 /// Strings read as missing in CSV files: empty cells, R's `NA`, and the spellings
 /// pandas and polars write for missing floats.
-const CSV_NULLS: &[&str] = &["", "NA", "NaN", "null"];
+pub(super) const CSV_NULLS: &[&str] = &["", "NA", "NaN", "null"];
 
 /// A loaded data file. Keeps its source name so every later error can say which file
 /// it is about.
@@ -238,6 +238,14 @@ fn csv_options(separator: u8) -> CsvReadOptions {
 }
 
 fn read_error(name: &str, format: &str, e: &PolarsError) -> Error {
+    let detail = csv_read_error_hint(e);
+    Error::new(format!(
+        "cannot read '{name}' as {format}: {detail}; check that the file is complete and in that format"
+    ))
+}
+
+/// polars' message on one line, cut to a readable length.
+pub(super) fn csv_read_error_hint(e: &PolarsError) -> String {
     let mut detail = e
         .to_string()
         .split_whitespace()
@@ -246,9 +254,7 @@ fn read_error(name: &str, format: &str, e: &PolarsError) -> Error {
     if detail.chars().count() > 240 {
         detail = detail.chars().take(240).collect::<String>() + "...";
     }
-    Error::new(format!(
-        "cannot read '{name}' as {format}: {detail}; check that the file is complete and in that format"
-    ))
+    detail
 }
 
 /// How a dtype can be used, without the cost of counting levels.

@@ -144,6 +144,23 @@ impl EigSolver {
         self.lam.iter().copied().fold(0.0, f64::max)
     }
 
+    /// The minimum-norm solutions: eigenvalues below the rounding of G count as zero (as
+    /// the SVD's small singular values do), so alpha = 0 gives G's pseudo-inverse applied
+    /// to q. Returns the p x m coefficients and the numerical rank.
+    pub fn betas_pinv(&self, alphas: &[f64], n: usize) -> (Mat<f64>, usize) {
+        // G's eigenvalues carry an absolute rounding of about p eps lambda_max
+        let floor = (self.p.max(1) as f64) * f64::EPSILON * self.lambda_max();
+        let rank = self.lam.iter().filter(|&&l| l > floor).count();
+        let nf = n as f64;
+        let w = Mat::<f64>::from_fn(self.p, alphas.len(), |i, k| {
+            if self.lam[i] <= floor {
+                return 0.0;
+            }
+            self.c[i] / (self.lam[i] + nf * alphas[k])
+        });
+        (product(self.v.as_ref(), w.as_ref()), rank)
+    }
+
     /// p x m: one column of coefficients per alpha.
     pub fn betas(&self, alphas: &[f64], n: usize) -> Mat<f64> {
         let m = alphas.len();

@@ -17,12 +17,12 @@ use faer::{Accum, Mat, MatRef, Par};
 use ndarray::{Array1, Array2, ShapeBuilder};
 use rayon::prelude::*;
 
+use super::closed::EigSolver;
 use super::control::{Cancelled, Control, Stage};
-use super::gap::relative;
-use super::gram::{GramProblem, GramSolver};
-use super::path::{RawPath, SolverWarning, solve_prepared, use_gram};
-use super::prep::{Prepared, is_constant};
-use super::soft::dot;
+use super::gram_design::GramDesign;
+use super::moments::{FoldMoments, Moments};
+use super::path::{RawPath, SolverWarning, solve_gram, solve_prepared, use_gram};
+use super::prep::Prepared;
 use super::{ModelKind, PathSettings};
 
 /// SPEC 5 output.
@@ -64,11 +64,55 @@ pub fn cross_validate(
     let n = prep.n();
     assert_eq!(fold_ids.len(), n, "one fold id per row");
     let p = prep.p();
-    let closed = s.rho() == 0.0 || s.kind == ModelKind::Ols;
-    let min_train = (0..k)
-        .map(|f| n - fold_ids.iter().filter(|&&x| x == f).count())
-        .min()
-        .unwrap_or(0);
+    let min_train = min_train(fold_ids, k);
+    let moments = use_gram(min_train, p).then(|| fold_moments_of(prep, fold_ids, k));
+    ctl.check()?;
+    let design = CvDesign {
+        moments: moments.as_ref(),
+        rows: Some(prep),
+        standardize: prep.standardize,
+        fit_intercept: prep.fit_intercept,
+        full_constant: &prep.constant,
+    };
+    cross_validate_design(&design, fold_ids, k, s, alphas, ctl)
+}
+
+/// The fewest training rows of any fold.
+fn min_train(fold_ids: &[usize], k: usize) -> usize {
+    let n = fold_ids.len();
+    let mut count = vec![0usize; k];
+    for &f in fold_ids {
+        count[f] += 1;
+    }
+    count.iter().map(|c| n - c).min().unwrap_or(0)
+}
+
+/// K-fold CV of a design given by its per-fold statistics (`moments`, in the original
+/// units of the columns), its rows (`rows`), or both. Folds with at least p training rows
+/// are solved from the statistics: their training statistics are a merge of the other
+/// folds', and the held-out error is a quadratic form in the coefficients, so no row is
+/// touched. Other folds (wide data) gather their training rows, which must then be given.
+pub fn cross_validate_design(
+    d: &CvDesign,
+    fold_ids: &[usize],
+    k: usize,
+    s: &PathSettings,
+    alphas: &[f64],
+    ctl: &Control,
+) -> Result<CvResult, Cancelled> {
+    let (moments, rows) = (d.moments, d.rows);
+    let p = moments.map_or_else(|| rows.map_or(0, Prepared::p), FoldMoments::p);
+    let min_train = match moments {
+        Some(fm) => {
+            let n: u64 = fm.counts().iter().sum();
+            fm.counts()
+                .iter()
+                .map(|c| (n - c) as usize)
+                .min()
+                .unwrap_or(0)
+        }
+        None => min_train(fold_ids, k),
+    };
     let done = AtomicUsize::new(0);
     ctl.report(Stage::Cv, 0, k);
     let finish = |r: Result<FoldOut, Cancelled>| {
@@ -78,18 +122,14 @@ pub fn cross_validate(
         }
         r
     };
-    let outs: Vec<Result<FoldOut, Cancelled>> = if !closed && use_gram(min_train, p) {
-        // one fold's rows gathered at a time (n/K rows of X alive at once); the Gram
-        // product inside uses every core
-        let stats: Vec<FoldStats> = (0..k)
-            .map(|f| FoldStats::collect(prep, fold_ids, f))
-            .collect();
-        ctl.check()?;
+    let from_moments = moments.filter(|_| use_gram(min_train, p));
+    let outs: Vec<Result<FoldOut, Cancelled>> = if let Some(fm) = from_moments {
         (0..k)
             .into_par_iter()
-            .map(|f| finish(gram_fold(prep, &stats, f, s, alphas, ctl)))
+            .map(|f| finish(moments_fold(fm, d, fold_ids, f, s, alphas, ctl)))
             .collect()
     } else {
+        let prep = rows.expect("cross-validating wide data needs its rows");
         // one fold at a time: each copies its training rows, (K-1)/K of X, and folds in
         // parallel would hold one copy per thread (more when a thread waiting inside a
         // solver steals another fold); the solvers parallelize within a fold
@@ -263,221 +303,140 @@ fn max_abs_original(prep: &Prepared, zt: &Array2<f64>) -> Vec<f64> {
         .collect()
 }
 
-/// Subtracts its mean (two passes: the second removes the rounding of the first) from a
-/// non-empty column, and returns the mean.
-fn center_column(col: &mut [f64]) -> f64 {
-    let nf = col.len() as f64;
-    let m0 = col.iter().sum::<f64>() / nf;
-    let m = m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf;
-    col.iter_mut().for_each(|v| *v -= m);
-    m
+/// Per-fold statistics of a design held in memory, in the original units of its columns
+/// (x = z * scale + mean), so a fold's constant-column test and scaling are its own.
+pub fn fold_moments_of(prep: &Prepared, fold_ids: &[usize], k: usize) -> FoldMoments {
+    let (n, p) = (prep.n(), prep.p());
+    let z = prep.z_slice();
+    let y = prep.y_slice();
+    let folds: Vec<Moments> = (0..k)
+        .map(|f| {
+            let rows: Vec<usize> = (0..n).filter(|&i| fold_ids[i] == f).collect();
+            let nf = rows.len();
+            let mut x = vec![0.0; nf * p];
+            x.par_chunks_mut(nf.max(1))
+                .enumerate()
+                .for_each(|(j, dst)| {
+                    let (src, sc, mu) = (&z[j * n..(j + 1) * n], prep.scale[j], prep.x_mean[j]);
+                    for (d, &i) in dst.iter_mut().zip(&rows) {
+                        *d = src[i] * sc + mu;
+                    }
+                });
+            let yf: Vec<f64> = rows.iter().map(|&i| y[i] + prep.y_mean).collect();
+            Moments::from_block(&x, &yf, p)
+        })
+        .collect();
+    FoldMoments::from_folds(folds)
 }
 
-/// Centred co-moments of one fold's rows of z (raw moments without an intercept).
-struct FoldStats {
-    n: f64,
-    mean: Vec<f64>,
-    ymean: f64,
-    /// p x p column-major: sum (z - m)(z - m)^T
-    c: Vec<f64>,
-    /// sum (z - m)(y - ybar)
-    cy: Vec<f64>,
-    syy: f64,
-    /// max |x| per column in original units
-    max_abs: Vec<f64>,
+/// A design to cross-validate: its per-fold statistics (in the original units of the
+/// columns), its rows, or both.
+pub struct CvDesign<'a> {
+    pub moments: Option<&'a FoldMoments>,
+    pub rows: Option<&'a Prepared>,
+    pub standardize: bool,
+    pub fit_intercept: bool,
+    /// constant columns of the full fit (their warnings are not repeated per fold)
+    pub full_constant: &'a [bool],
 }
 
-impl FoldStats {
-    fn collect(prep: &Prepared, fold_ids: &[usize], f: usize) -> FoldStats {
-        let rows: Vec<usize> = (0..prep.n()).filter(|&i| fold_ids[i] == f).collect();
-        let (mut zf, mut yf) = gather(prep, &rows);
-        let p = prep.p();
-        let nf = rows.len();
-        let max_abs = max_abs_original(prep, &zf);
-        let center = prep.fit_intercept;
-        let mut mean = vec![0.0; p];
-        let mut ymean = 0.0;
-        if center && nf > 0 {
-            let data = zf.as_slice_memory_order_mut().expect("contiguous");
-            data.par_chunks_mut(nf)
-                .zip(mean.par_iter_mut())
-                .for_each(|(col, m)| *m = center_column(col));
-            let m0 = yf.sum() / nf as f64;
-            ymean = m0 + yf.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
-            yf.mapv_inplace(|v| v - ymean);
-        }
-        let zs = zf.as_slice_memory_order().expect("contiguous");
-        let cv = super::linalg::gram(zs, nf, p);
-        let ys = yf.as_slice().expect("contiguous");
-        let cy = (0..p)
-            .into_par_iter()
-            .map(|j| dot(&zs[j * nf..(j + 1) * nf], ys))
-            .collect();
-        FoldStats {
-            n: nf as f64,
-            mean,
-            ymean,
-            c: cv,
-            cy,
-            syy: dot(ys, ys),
-            max_abs,
-        }
-    }
-
-    /// Chan-Golub-LeVeque merge of `other` into `self`.
-    fn merge(&mut self, other: &FoldStats) {
-        let (na, nb) = (self.n, other.n);
-        let n = na + nb;
-        if nb == 0.0 {
-            return;
-        }
-        if na == 0.0 {
-            self.n = nb;
-            self.mean.clone_from(&other.mean);
-            self.ymean = other.ymean;
-            self.c.clone_from(&other.c);
-            self.cy.clone_from(&other.cy);
-            self.syy = other.syy;
-            self.max_abs.clone_from(&other.max_abs);
-            return;
-        }
-        let p = self.mean.len();
-        let w = na * nb / n;
-        let delta: Vec<f64> = (0..p).map(|j| other.mean[j] - self.mean[j]).collect();
-        let dy = other.ymean - self.ymean;
-        for j in 0..p {
-            let dj = w * delta[j];
-            let (cs, co) = (
-                &mut self.c[j * p..(j + 1) * p],
-                &other.c[j * p..(j + 1) * p],
-            );
-            for i in 0..p {
-                cs[i] += co[i] + dj * delta[i];
-            }
-            self.cy[j] += other.cy[j] + dj * dy;
-            self.mean[j] += delta[j] * nb / n;
-            self.max_abs[j] = self.max_abs[j].max(other.max_abs[j]);
-        }
-        self.syy += other.syy + w * dy * dy;
-        self.ymean += dy * nb / n;
-        self.n = n;
-    }
-
-    fn empty(p: usize) -> FoldStats {
-        FoldStats {
-            n: 0.0,
-            mean: vec![0.0; p],
-            ymean: 0.0,
-            c: vec![0.0; p * p],
-            cy: vec![0.0; p],
-            syy: 0.0,
-            max_abs: vec![0.0; p],
-        }
-    }
-}
-
-/// Fold f in Gram mode: training statistics merged from the other folds, no row access.
-fn gram_fold(
-    prep: &Prepared,
-    stats: &[FoldStats],
+/// Fold f from statistics: training statistics merged from the other folds, the path
+/// solved on them, and the held-out errors from the fold's own statistics.
+#[allow(clippy::too_many_arguments)]
+fn moments_fold(
+    fm: &FoldMoments,
+    spec: &CvDesign,
+    fold_ids: &[usize],
     f: usize,
     s: &PathSettings,
     alphas: &[f64],
     ctl: &Control,
 ) -> Result<FoldOut, Cancelled> {
     ctl.check()?;
-    let p = prep.p();
-    let mut t = FoldStats::empty(p);
-    for (g, st) in stats.iter().enumerate() {
-        if g != f {
-            t.merge(st);
+    let train = fm.complement(f);
+    let gd = match GramDesign::from_moments(&train, spec.standardize, spec.fit_intercept) {
+        Ok(gd) => gd,
+        // only unstandardized huge columns get here, and the full fit refused them already
+        Err(_) => return Ok(FoldOut::failed(alphas.len())),
+    };
+    let closed = s.rho() == 0.0 || s.kind == ModelKind::Ols;
+    if closed && let Some(prep) = spec.rows {
+        // the rows' SVD where G's eigenvalues would be too coarse
+        let l2_min = alphas.iter().fold(f64::INFINITY, |m, &a| m.min(a)) * gd.n() as f64;
+        let fine = l2_min > 0.0
+            && EigSolver::new(&gd.problem().g, &gd.problem().q, gd.p())
+                .is_some_and(|e| l2_min >= 1e-8 * e.lambda_max());
+        if !fine {
+            return gathered_fold(prep, fold_ids, f, s, alphas, ctl);
         }
     }
-    let nt = t.n;
-    // the fold's own scaling (SPEC 2, per training fold), in the units of z
-    let mut d = vec![1.0; p];
-    let mut constant = vec![false; p];
-    for j in 0..p {
-        let sd_z = (t.c[j * p + j].max(0.0) / nt).sqrt();
-        let sd_x = sd_z * prep.scale[j];
-        constant[j] = prep.constant[j] || is_constant(sd_x, t.max_abs[j], prep.fit_intercept);
-        if prep.standardize && !constant[j] {
-            d[j] = sd_z;
-        }
-    }
-    // the merged co-moments become G in place: one p x p matrix per running fold
-    let mut g = std::mem::take(&mut t.c);
-    let mut q = vec![0.0; p];
-    for j in 0..p {
-        let col = &mut g[j * p..(j + 1) * p];
-        if constant[j] {
-            col.fill(0.0);
-            continue;
-        }
-        for (i, v) in col.iter_mut().enumerate() {
-            *v = if constant[i] { 0.0 } else { *v / (d[i] * d[j]) };
-        }
-        q[j] = t.cy[j] / d[j];
-    }
-    let prob = GramProblem::new(g, q, t.syy, p);
-    let mut warnings: Vec<SolverWarning> = (0..p)
-        .filter(|&j| constant[j] && !prep.constant[j])
-        .map(SolverWarning::ConstantColumn)
-        .collect();
-    let mut solver = GramSolver::new(&prob);
-    let fo = &stats[f];
-    let m = alphas.len();
-    let mut mse = Vec::with_capacity(m);
-    let mut train_mse = Vec::with_capacity(m);
-    let rho = s.rho();
     let ctl = ctl.silent();
-    // the solutions one and two alphas back, for the secant warm start
-    let mut back: [Vec<f64>; 2] = [vec![0.0; p], vec![0.0; p]];
-    for (i, &a) in alphas.iter().enumerate() {
-        ctl.check()?;
-        let (l1, l2) = (nt * a * rho, nt * a * (1.0 - rho));
-        if let Some(ratio) = super::path::secant_ratio(alphas, i) {
-            solver.extrapolate(&back[1], ratio);
-        }
-        let st = solver.solve(l1, l2, s.tol, s.max_iter, &ctl)?;
-        back.swap(0, 1);
-        back[0].copy_from_slice(&solver.beta);
-        if !st.converged {
-            warnings.push(SolverWarning::NotConverged {
-                index: i,
-                alpha: a,
-                rel_gap: relative(st.gap, prob.yy),
-                max_iter: s.max_iter,
-            });
-        }
-        train_mse.push(st.rss / nt);
-        // held-out SSE from the fold's statistics (SOLVER_NOTES 9b), w in z units
-        let support: Vec<(usize, f64)> = (0..p)
-            .filter(|&j| solver.beta[j] != 0.0)
-            .map(|j| (j, solver.beta[j] / d[j]))
-            .collect();
-        let mut wcw = 0.0;
-        let mut wcy = 0.0;
-        let mut wdm = 0.0;
-        for &(j, wj) in &support {
-            let col = &fo.c[j * p..(j + 1) * p];
-            let mut acc = 0.0;
-            for &(i, wi) in &support {
-                acc += col[i] * wi;
+    let raw = solve_gram(&gd, s, alphas, &ctl, false, None)?;
+    let nt = gd.n() as f64;
+    let own = fm.fold(f);
+    let scaling = gd.scaling();
+    let p = gd.p();
+    let mut warnings: Vec<SolverWarning> = raw
+        .warnings
+        .into_iter()
+        .filter(|w| match w {
+            SolverWarning::ConstantColumn(j) => {
+                !spec.full_constant.get(*j).copied().unwrap_or(false)
             }
-            wcw += wj * acc;
-            wcy += wj * fo.cy[j];
-            wdm += wj * (fo.mean[j] - t.mean[j]);
-        }
-        let delta = (fo.ymean - t.ymean) - wdm;
-        let sse = (fo.syy - 2.0 * wcy + wcw + fo.n * delta * delta).max(0.0);
-        mse.push(sse / fo.n);
+            _ => true,
+        })
+        .collect();
+    warnings.dedup();
+    let mut mse = Vec::with_capacity(alphas.len());
+    for beta in &raw.beta {
+        let w = scaling.to_original(beta);
+        let b0 = scaling.intercept(&w);
+        mse.push(held_out_mse(own, &w, b0, p));
     }
+    let train_mse = raw.rss.iter().map(|r| r / nt).collect();
     Ok(FoldOut {
         mse,
         train_mse,
         warnings,
     })
+}
+
+/// Mean squared error of y - b0 - x.w over the rows summarized by `own`:
+/// syy - 2 w.cy + w^T C w + n (ybar - b0 - xbar.w)^2, in each column's stored unit.
+fn held_out_mse(own: &Moments, w: &[f64], b0: f64, p: usize) -> f64 {
+    let nv = own.n() as f64;
+    if nv == 0.0 {
+        return f64::NAN;
+    }
+    let support: Vec<(usize, f64)> = (0..p)
+        .filter(|&j| w[j] != 0.0)
+        .map(|j| (j, w[j] * own.unit(j)))
+        .collect();
+    let (c, cy, mean) = (own.stored_c(), own.stored_cy(), own.stored_mean());
+    let (mut wcw, mut wcy, mut xw) = (0.0, 0.0, 0.0);
+    for &(j, wj) in &support {
+        let col = &c[j * p..(j + 1) * p];
+        let mut acc = 0.0;
+        for &(i, wi) in &support {
+            acc += col[i] * wi;
+        }
+        wcw += wj * acc;
+        wcy += wj * cy[j];
+        xw += wj * mean[j];
+    }
+    let delta = own.ymean() - b0 - xw;
+    (own.syy() - 2.0 * wcy + wcw + nv * delta * delta).max(0.0) / nv
+}
+
+impl FoldOut {
+    /// A fold that could not be solved: NaN errors, so the curve shows the gap.
+    fn failed(m: usize) -> FoldOut {
+        FoldOut {
+            mse: vec![f64::NAN; m],
+            train_mse: vec![f64::NAN; m],
+            warnings: Vec::new(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -496,77 +455,61 @@ mod tests {
         (prep, ids)
     }
 
-    /// Fold statistics as they were computed before the copies and the centring went
-    /// column-parallel: one column after another.
-    fn sequential_stats(prep: &Prepared, ids: &[usize], f: usize) -> FoldStats {
-        let (n, p) = (prep.n(), prep.p());
-        let rows: Vec<usize> = (0..n).filter(|&i| ids[i] == f).collect();
-        let nf = rows.len();
-        let z = prep.z_slice();
-        let mut zf = vec![0.0; nf * p];
-        for j in 0..p {
-            for (t, &i) in rows.iter().enumerate() {
-                zf[j * nf + t] = z[j * n + i];
-            }
-        }
-        let mut yf: Array1<f64> = rows.iter().map(|&i| prep.y_slice()[i]).collect();
-        let max_abs = (0..p)
-            .map(|j| {
-                if prep.constant[j] {
-                    return prep.x_mean[j].abs();
-                }
-                zf[j * nf..(j + 1) * nf].iter().fold(0.0f64, |m, v| {
-                    m.max((v * prep.scale[j] + prep.x_mean[j]).abs())
-                })
-            })
-            .collect();
-        let mut mean = vec![0.0; p];
-        let mut ymean = 0.0;
-        if prep.fit_intercept {
-            for j in 0..p {
-                let col = &mut zf[j * nf..(j + 1) * nf];
-                let m0 = col.iter().sum::<f64>() / nf as f64;
-                let m = m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
-                mean[j] = m;
-                col.iter_mut().for_each(|v| *v -= m);
-            }
-            let m0 = yf.sum() / nf as f64;
-            ymean = m0 + yf.iter().map(|v| v - m0).sum::<f64>() / nf as f64;
-            yf.mapv_inplace(|v| v - ymean);
-        }
-        let ys = yf.as_slice().unwrap();
-        FoldStats {
-            n: nf as f64,
-            mean,
-            ymean,
-            c: crate::solver::linalg::gram(&zf, nf, p),
-            cy: (0..p).map(|j| dot(&zf[j * nf..(j + 1) * nf], ys)).collect(),
-            syy: dot(ys, ys),
-            max_abs,
-        }
-    }
-
-    fn bits(v: &[f64]) -> Vec<u64> {
-        v.iter().map(|x| x.to_bits()).collect()
-    }
-
+    /// Statistics-based folds give the same errors as folds that gather their rows.
     #[test]
-    fn fold_statistics_are_bitwise_the_sequential_ones() {
+    fn folds_from_statistics_equal_folds_from_rows() {
         for fit_intercept in [true, false] {
-            let (prep, ids) = design(fit_intercept);
-            for f in 0..4 {
-                let (a, b) = (
-                    FoldStats::collect(&prep, &ids, f),
-                    sequential_stats(&prep, &ids, f),
-                );
-                let what = format!("fold {f}, intercept {fit_intercept}");
-                assert_eq!(a.n, b.n, "{what}");
-                assert_eq!(bits(&a.mean), bits(&b.mean), "{what}");
-                assert_eq!(a.ymean.to_bits(), b.ymean.to_bits(), "{what}");
-                assert_eq!(bits(&a.c), bits(&b.c), "{what}");
-                assert_eq!(bits(&a.cy), bits(&b.cy), "{what}");
-                assert_eq!(a.syy.to_bits(), b.syy.to_bits(), "{what}");
-                assert_eq!(bits(&a.max_abs), bits(&b.max_abs), "{what}");
+            for (kind, l1_ratio) in [
+                (ModelKind::Lasso, 1.0),
+                (ModelKind::ElasticNet, 0.4),
+                (ModelKind::Ridge, 0.0),
+            ] {
+                let (prep, ids) = design(fit_intercept);
+                let s = PathSettings {
+                    kind,
+                    l1_ratio,
+                    n_alphas: 12,
+                    tol: 1e-13,
+                    ..PathSettings::default()
+                };
+                let alphas = crate::solver::path_alphas(&prep, &s);
+                let ctl = Control::none();
+                let fm = fold_moments_of(&prep, &ids, 4);
+                let base = CvDesign {
+                    moments: None,
+                    rows: Some(&prep),
+                    standardize: true,
+                    fit_intercept,
+                    full_constant: &prep.constant,
+                };
+                let rows = cross_validate_design(&base, &ids, 4, &s, &alphas, &ctl).unwrap();
+                let stats = cross_validate_design(
+                    &CvDesign {
+                        moments: Some(&fm),
+                        ..base
+                    },
+                    &ids,
+                    4,
+                    &s,
+                    &alphas,
+                    &ctl,
+                )
+                .unwrap();
+                for f in 0..4 {
+                    for i in 0..alphas.len() {
+                        let (a, b) = (stats.mse[(f, i)], rows.mse[(f, i)]);
+                        assert!(
+                            (a - b).abs() <= 1e-9 * b.abs().max(1e-12),
+                            "{kind:?} intercept {fit_intercept} fold {f} alpha {i}: {a} vs {b}"
+                        );
+                        let (a, b) = (stats.train_mse[(f, i)], rows.train_mse[(f, i)]);
+                        assert!(
+                            (a - b).abs() <= 1e-9 * b.abs().max(1e-12),
+                            "train {kind:?} fold {f} alpha {i}: {a} vs {b}"
+                        );
+                    }
+                }
+                assert_eq!(stats.index_min, rows.index_min);
             }
         }
     }

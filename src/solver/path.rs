@@ -8,7 +8,9 @@ use super::closed::{
 };
 use super::control::{Cancelled, Control, Stage};
 use super::gap::relative;
-use super::gram::{GramProblem, GramSolver, PointStats};
+use super::gram::GramProblem;
+use super::gram::{GramSolver, PointStats};
+use super::gram_design::{GramDesign, Scaling};
 use super::grid::{GridSource, alpha_max, default_eps, explicit_grid, log_grid};
 use super::naive::{NaiveProblem, NaiveSolver};
 use super::prep::Prepared;
@@ -103,6 +105,17 @@ pub struct PathResult {
 
 /// The grid of SPEC 3 for this design and settings.
 pub fn alpha_grid(prep: &Prepared, s: &PathSettings, q: &[f64]) -> (Vec<f64>, GridSource) {
+    grid_for(prep.n(), prep.p(), prep.yy, q, s)
+}
+
+/// The grid of SPEC 3 from the shape, ||y_c||^2 and Z^T y_c alone.
+pub fn grid_for(
+    n: usize,
+    p: usize,
+    yy: f64,
+    q: &[f64],
+    s: &PathSettings,
+) -> (Vec<f64>, GridSource) {
     if s.kind == ModelKind::Ols {
         return (vec![0.0], GridSource::Ols);
     }
@@ -111,10 +124,8 @@ pub fn alpha_grid(prep: &Prepared, s: &PathSettings, q: &[f64]) -> (Vec<f64>, Gr
     }
     let rho = s.rho();
     let qmax = q.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let amax = alpha_max(qmax, prep.n(), rho, prep.yy);
-    let eps = s
-        .eps
-        .unwrap_or_else(|| default_eps(prep.n(), prep.p(), rho));
+    let amax = alpha_max(qmax, n, rho, yy);
+    let eps = s.eps.unwrap_or_else(|| default_eps(n, p, rho));
     (log_grid(amax, eps, s.n_alphas.max(1)), GridSource::Auto)
 }
 
@@ -137,7 +148,28 @@ pub fn use_gram(n: usize, p: usize) -> bool {
     n >= p
 }
 
-/// Solve the path on a prepared design for the given grid (the route depends on rho and shape).
+/// The path of a design whose every coefficient is 0 (a constant target).
+fn all_zero(p: usize, m: usize, warnings: Vec<SolverWarning>) -> RawPath {
+    RawPath {
+        beta: vec![vec![0.0; p]; m],
+        rss: vec![0.0; m],
+        rel_gap: vec![0.0; m],
+        n_iter: vec![0; m],
+        warnings,
+    }
+}
+
+fn constant_warnings(scaling: &Scaling) -> Vec<SolverWarning> {
+    scaling
+        .constant_indices()
+        .into_iter()
+        .map(SolverWarning::ConstantColumn)
+        .collect()
+}
+
+/// Solve the path on a prepared design for the given grid (the route depends on rho and
+/// shape). With n >= p everything goes through the design's statistics ([`solve_gram`]);
+/// the rows only serve the SVD where the statistics would lose accuracy.
 pub fn solve_prepared(
     prep: &Prepared,
     s: &PathSettings,
@@ -146,111 +178,70 @@ pub fn solve_prepared(
     report: bool,
 ) -> Result<RawPath, Cancelled> {
     let (n, p) = (prep.n(), prep.p());
+    if use_gram(n, p) && prep.yy > 0.0 {
+        let gd = GramDesign::from_prepared(prep);
+        return solve_gram(&gd, s, alphas, ctl, report, Some(prep));
+    }
     let rho = s.rho();
-    let mut warnings: Vec<SolverWarning> = prep
-        .constant_indices()
-        .into_iter()
-        .map(SolverWarning::ConstantColumn)
-        .collect();
+    let warnings = constant_warnings(&prep.scaling());
     if prep.yy == 0.0 {
-        warnings.push(SolverWarning::ConstantTarget);
-        let m = alphas.len();
-        return Ok(RawPath {
-            beta: vec![vec![0.0; p]; m],
-            rss: vec![0.0; m],
-            rel_gap: vec![0.0; m],
-            n_iter: vec![0; m],
-            warnings,
-        });
+        let mut w = warnings;
+        w.push(SolverWarning::ConstantTarget);
+        return Ok(all_zero(p, alphas.len(), w));
     }
     let closed = rho == 0.0 || s.kind == ModelKind::Ols;
-    // ridge goes through an eigendecomposition below (of G for n >= p, of Z Z^T for p > n);
-    // the SVD is for OLS, alpha = 0 points of a CD path, and tiny alphas
+    // ridge goes through the n x n kernel Z Z^T; the SVD is for OLS, alpha = 0 points of a
+    // CD path, and tiny alphas
     let needs_svd = (closed && alphas.iter().any(|&a| a <= 0.0)) || alphas.contains(&0.0);
     let svd = if needs_svd {
-        let sv = SvdSolver::new(prep.z_slice(), prep.y_slice(), n, p);
-        if sv.is_none() {
-            warnings.push(SolverWarning::SvdFailed);
-        }
-        sv
+        SvdSolver::new(prep.z_slice(), prep.y_slice(), n, p)
     } else {
         None
     };
-    let z = prep.z_slice();
-    let y = prep.y_slice();
-    let zty_max = prep.zty.iter().fold(0.0f64, |m, v| m.max(v.abs()));
-    let nf = n as f64;
-    let m = alphas.len();
     let mut out = RawPath {
-        beta: Vec::with_capacity(m),
-        rss: Vec::with_capacity(m),
-        rel_gap: Vec::with_capacity(m),
-        n_iter: Vec::with_capacity(m),
+        beta: Vec::with_capacity(alphas.len()),
+        rss: Vec::with_capacity(alphas.len()),
+        rel_gap: Vec::with_capacity(alphas.len()),
+        n_iter: Vec::with_capacity(alphas.len()),
         warnings,
     };
-    // closed form: every alpha from one SVD
-    let closed_point = |a: f64, out: &mut RawPath| {
-        let beta = match &svd {
-            Some(sv) => sv.betas(&[a]).pop().unwrap_or_else(|| vec![0.0; p]),
-            None => vec![0.0; p],
-        };
-        let l2 = nf * a * (1.0 - rho);
-        let (rel, rss) = stationarity(z, y, n, p, &beta, if closed { nf * a } else { l2 }, zty_max);
-        out.beta.push(beta);
-        out.rss.push(rss);
-        out.rel_gap.push(rel);
-        out.n_iter.push(0);
-    };
+    if needs_svd && svd.is_none() {
+        out.warnings.push(SolverWarning::SvdFailed);
+    }
+    let z = prep.z_slice();
+    let y = prep.y_slice();
+    let zty_max = max_abs(&prep.zty);
+    let nf = n as f64;
+    let m = alphas.len();
     if closed {
         ctl.check()?;
         let l2: Vec<f64> = alphas.iter().map(|a| nf * a).collect();
-        // n >= p: everything in p-space from G (an eigendecomposition, p^3) unless an alpha
-        // is so small that the rounding of G's small eigenvalues would show; else the SVD
-        let eig = if n >= p && alphas.iter().all(|&a| a > 0.0) {
-            let g = super::linalg::gram(z, n, p);
-            EigSolver::new(&g, &prep.zty, p)
-                .filter(|e| l2.iter().all(|&l| l >= 1e-8 * e.lambda_max()))
-                .map(|e| (e, g))
-        } else {
-            None
-        };
-        // p > n: the same through the n x n kernel Z Z^T
-        let kernel = if eig.is_none() && n < p && alphas.iter().all(|&a| a > 0.0) {
+        // the n x n kernel Z Z^T unless an alpha is so small that the rounding of its small
+        // eigenvalues would show; else the SVD
+        let kernel = if alphas.iter().all(|&a| a > 0.0) {
             KernelRidge::new(z, y, n, p).filter(|e| l2.iter().all(|&l| l >= 1e-8 * e.lambda_max()))
         } else {
             None
         };
-        let (b, rel, rss) = match (&eig, &svd) {
-            _ if let Some(kr) = &kernel => kr.path(z, y, alphas, &l2, zty_max),
-            (Some((e, g)), _) => {
-                let b = e.betas(alphas, n);
-                let (rel, rss) = stationarity_gram(g, &prep.zty, prep.yy, b.as_ref(), &l2, zty_max);
-                (b, rel, rss)
-            }
-            (None, Some(sv)) => {
-                let b = sv.betas_mat(alphas);
-                let (rel, rss) = stationarity_rows(z, y, n, b.as_ref(), &l2, zty_max);
-                (b, rel, rss)
-            }
-            (None, None) => {
-                // the eigendecomposition was ruled out: fall back to the SVD
-                let b = match SvdSolver::new(z, y, n, p) {
+        let (b, rel, rss) = if let Some(kr) = &kernel {
+            kr.path(z, y, alphas, &l2, zty_max)
+        } else {
+            let b = match svd.as_ref() {
+                Some(sv) => sv.betas_mat(alphas),
+                None => match SvdSolver::new(z, y, n, p) {
                     Some(sv) => sv.betas_mat(alphas),
                     None => {
-                        out.warnings.push(SolverWarning::SvdFailed);
+                        if !out.warnings.contains(&SolverWarning::SvdFailed) {
+                            out.warnings.push(SolverWarning::SvdFailed);
+                        }
                         faer::Mat::<f64>::zeros(p, m)
                     }
-                };
-                let (rel, rss) = stationarity_rows(z, y, n, b.as_ref(), &l2, zty_max);
-                (b, rel, rss)
-            }
+                },
+            };
+            let (rel, rss) = stationarity_rows(z, y, n, b.as_ref(), &l2, zty_max);
+            (b, rel, rss)
         };
-        for k in 0..m {
-            out.beta.push((0..p).map(|j| b[(j, k)]).collect());
-            out.n_iter.push(0);
-        }
-        out.rel_gap = rel;
-        out.rss = rss;
+        push_columns(&mut out, &b, rel, rss);
         if report {
             ctl.report(Stage::Path, m, m);
         }
@@ -262,55 +253,209 @@ pub fn solve_prepared(
         }
         return Ok(out);
     }
-    // coordinate descent, warm-started along the path
-    // one of these per path, on the stack: the size difference between the variants costs
-    // nothing, and boxing would add an indirection to every solve
-    #[allow(clippy::large_enum_variant)]
-    enum Cd<'p, 'a> {
-        Gram(GramSolver<'p>),
-        Naive(NaiveSolver<'p, 'a>),
-    }
-    let gram_prob;
-    let naive_prob;
-    let mut cd = if use_gram(n, p) {
-        gram_prob = GramProblem::from_design(z, y, n, p, Some(&prep.zty));
-        Cd::Gram(GramSolver::new(&gram_prob))
-    } else {
-        naive_prob = NaiveProblem::new(z, y, n, p);
-        Cd::Naive(NaiveSolver::new(&naive_prob))
-    };
+    // coordinate descent on the residual, warm-started along the path (not the secant
+    // start: near interpolation, p > n, it cost more sweeps than it saved)
+    let prob = NaiveProblem::new(z, y, n, p);
+    let mut cd = NaiveSolver::new(&prob);
     for (k, &a) in alphas.iter().enumerate() {
         ctl.check()?;
         if a == 0.0 {
-            // l1 = 0: the CD gap is undefined; OLS in closed form (SOLVER_NOTES 13)
-            closed_point(a, &mut out);
+            // l1 = 0: the CD gap is undefined; OLS in closed form
+            let beta = match &svd {
+                Some(sv) => sv.betas(&[a]).pop().unwrap_or_else(|| vec![0.0; p]),
+                None => vec![0.0; p],
+            };
+            let (rel, rss) = stationarity(z, y, n, p, &beta, 0.0, zty_max);
+            out.push_point(beta, rss, rel, 0);
         } else {
             let (l1, l2) = (nf * a * rho, nf * a * (1.0 - rho));
-            let secant = secant_ratio(alphas, k);
-            let (st, beta): (PointStats, &[f64]) = match &mut cd {
-                Cd::Gram(g) => {
-                    if let Some(ratio) = secant {
-                        g.extrapolate(&out.beta[k - 2], ratio);
-                    }
-                    (g.solve(l1, l2, s.tol, s.max_iter, ctl)?, &g.beta)
-                }
-                // (not in residual mode: near interpolation, p > n, the secant start cost
-                // more sweeps than it saved on the wide benchmark)
-                Cd::Naive(g) => (g.solve(l1, l2, s.tol, s.max_iter, ctl)?, &g.beta),
-            };
-            let rel_gap = relative(st.gap, prep.yy);
-            if !st.converged {
-                out.warnings.push(SolverWarning::NotConverged {
-                    index: k,
-                    alpha: a,
-                    rel_gap,
-                    max_iter: s.max_iter,
-                });
+            let st = cd.solve(l1, l2, s.tol, s.max_iter, ctl)?;
+            out.push_cd(k, a, &st, &cd.beta, prep.yy, s.max_iter);
+        }
+        if report {
+            ctl.report(Stage::Path, k + 1, m);
+        }
+    }
+    Ok(out)
+}
+
+impl RawPath {
+    fn push_point(&mut self, beta: Vec<f64>, rss: f64, rel: f64, iters: usize) {
+        self.beta.push(beta);
+        self.rss.push(rss);
+        self.rel_gap.push(rel);
+        self.n_iter.push(iters);
+    }
+
+    /// One coordinate-descent point, with a warning when it stopped on max_iter.
+    fn push_cd(
+        &mut self,
+        k: usize,
+        a: f64,
+        st: &PointStats,
+        beta: &[f64],
+        yy: f64,
+        max_iter: usize,
+    ) {
+        let rel_gap = relative(st.gap, yy);
+        if !st.converged {
+            self.warnings.push(SolverWarning::NotConverged {
+                index: k,
+                alpha: a,
+                rel_gap,
+                max_iter,
+            });
+        }
+        self.push_point(beta.to_vec(), st.rss, rel_gap, st.n_iter);
+    }
+}
+
+fn push_columns(out: &mut RawPath, b: &faer::Mat<f64>, rel: Vec<f64>, rss: Vec<f64>) {
+    let p = b.nrows();
+    for k in 0..b.ncols() {
+        out.beta.push((0..p).map(|j| b[(j, k)]).collect());
+        out.n_iter.push(0);
+    }
+    out.rel_gap = rel;
+    out.rss = rss;
+}
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0f64, |m, x| m.max(x.abs()))
+}
+
+/// The n >= p path from the design's statistics: closed forms from an eigendecomposition
+/// of G, coordinate descent on G. `rows`, when the design is also held in memory, serve
+/// the SVD for OLS and for alphas so small that the rounding of G's small eigenvalues
+/// would show; without rows those use G's eigendecomposition (a pseudo-inverse).
+pub fn solve_gram(
+    gd: &GramDesign,
+    s: &PathSettings,
+    alphas: &[f64],
+    ctl: &Control,
+    report: bool,
+    rows: Option<&Prepared>,
+) -> Result<RawPath, Cancelled> {
+    let (n, p) = (gd.n(), gd.p());
+    let prob = gd.problem();
+    let rho = s.rho();
+    let m = alphas.len();
+    let mut out = RawPath {
+        beta: Vec::with_capacity(m),
+        rss: Vec::with_capacity(m),
+        rel_gap: Vec::with_capacity(m),
+        n_iter: Vec::with_capacity(m),
+        warnings: constant_warnings(gd.scaling()),
+    };
+    if gd.yy() == 0.0 {
+        out.warnings.push(SolverWarning::ConstantTarget);
+        return Ok(all_zero(p, m, out.warnings));
+    }
+    let closed = rho == 0.0 || s.kind == ModelKind::Ols;
+    let nf = n as f64;
+    let zty_max = max_abs(gd.zty());
+    // what the closed forms stand on: the rows' SVD where they are at hand and needed,
+    // else G's eigendecomposition
+    let needs_exact = alphas.contains(&0.0) || (closed && alphas.iter().any(|&a| a <= 0.0));
+    let svd = match rows {
+        Some(prep) if needs_exact => {
+            let sv = SvdSolver::new(prep.z_slice(), prep.y_slice(), n, p);
+            if sv.is_none() {
+                out.warnings.push(SolverWarning::SvdFailed);
             }
-            out.beta.push(beta.to_vec());
-            out.rss.push(st.rss);
-            out.rel_gap.push(rel_gap);
-            out.n_iter.push(st.n_iter);
+            sv
+        }
+        _ => None,
+    };
+    let eig = || EigSolver::new(&prob.g, &prob.q, p);
+    if closed {
+        ctl.check()?;
+        let l2: Vec<f64> = alphas.iter().map(|a| nf * a).collect();
+        let well_posed = |e: &EigSolver| {
+            alphas.iter().all(|&a| a > 0.0) && l2.iter().all(|&l| l >= 1e-8 * e.lambda_max())
+        };
+        let e = eig();
+        let b = match (&e, &svd, rows) {
+            (Some(e), _, _) if well_posed(e) => Some(e.betas(alphas, n)),
+            (_, Some(sv), _) => Some(sv.betas_mat(alphas)),
+            (_, None, Some(prep)) => {
+                SvdSolver::new(prep.z_slice(), prep.y_slice(), n, p).map(|sv| sv.betas_mat(alphas))
+            }
+            (Some(e), None, None) => {
+                let (b, rank) = e.betas_pinv(alphas, n);
+                if alphas.contains(&0.0) && rank < p {
+                    out.warnings.push(SolverWarning::MinimumNorm { rank, p });
+                }
+                Some(b)
+            }
+            (None, None, None) => None,
+        };
+        let b = b.unwrap_or_else(|| {
+            out.warnings.push(SolverWarning::SvdFailed);
+            faer::Mat::<f64>::zeros(p, m)
+        });
+        let (rel, rss) = match rows {
+            Some(prep) if e.as_ref().is_none_or(|e| !well_posed(e)) => {
+                stationarity_rows(prep.z_slice(), prep.y_slice(), n, b.as_ref(), &l2, zty_max)
+            }
+            _ => stationarity_gram(&prob.g, &prob.q, prob.yy, b.as_ref(), &l2, zty_max),
+        };
+        push_columns(&mut out, &b, rel, rss);
+        if report {
+            ctl.report(Stage::Path, m, m);
+        }
+        if let Some(sv) = &svd {
+            if alphas.contains(&0.0) && sv.rank < p {
+                out.warnings
+                    .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
+            }
+        }
+        return Ok(out);
+    }
+    // coordinate descent on G, warm-started along the path with the secant start
+    let mut cd = GramSolver::new(prob);
+    let mut eig_cache: Option<Option<EigSolver>> = None;
+    for (k, &a) in alphas.iter().enumerate() {
+        ctl.check()?;
+        if a == 0.0 {
+            // l1 = 0: the CD gap is undefined; OLS in closed form
+            let beta = match (&svd, rows) {
+                (Some(sv), _) => sv.betas(&[0.0]).pop().unwrap_or_else(|| vec![0.0; p]),
+                (None, Some(_)) => vec![0.0; p],
+                (None, None) => {
+                    let e = eig_cache.get_or_insert_with(eig);
+                    match e {
+                        Some(e) => {
+                            let (b, rank) = e.betas_pinv(&[0.0], n);
+                            if rank < p {
+                                out.warnings.push(SolverWarning::MinimumNorm { rank, p });
+                            }
+                            (0..p).map(|j| b[(j, 0)]).collect()
+                        }
+                        None => vec![0.0; p],
+                    }
+                }
+            };
+            let bm = faer::Mat::<f64>::from_fn(p, 1, |j, _| beta[j]);
+            let (rel, rss) = match rows {
+                Some(prep) => stationarity_rows(
+                    prep.z_slice(),
+                    prep.y_slice(),
+                    n,
+                    bm.as_ref(),
+                    &[0.0],
+                    zty_max,
+                ),
+                None => stationarity_gram(&prob.g, &prob.q, prob.yy, bm.as_ref(), &[0.0], zty_max),
+            };
+            out.push_point(beta, rss[0], rel[0], 0);
+        } else {
+            let (l1, l2) = (nf * a * rho, nf * a * (1.0 - rho));
+            if let Some(ratio) = secant_ratio(alphas, k) {
+                cd.extrapolate(&out.beta[k - 2], ratio);
+            }
+            let st = cd.solve(l1, l2, s.tol, s.max_iter, ctl)?;
+            out.push_cd(k, a, &st, &cd.beta, prob.yy, s.max_iter);
         }
         if report {
             ctl.report(Stage::Path, k + 1, m);
@@ -327,7 +472,20 @@ pub fn to_result(
     source: GridSource,
     raw: RawPath,
 ) -> PathResult {
-    let (n, p) = (prep.n(), prep.p());
+    assemble(&prep.scaling(), prep.n(), prep.yy, s, alphas, source, raw)
+}
+
+/// The SPEC 6 result from the raw path, the scaling, n and ||y_c||^2.
+pub fn assemble(
+    scaling: &Scaling,
+    n: usize,
+    yy: f64,
+    s: &PathSettings,
+    alphas: Vec<f64>,
+    source: GridSource,
+    raw: RawPath,
+) -> PathResult {
+    let p = scaling.p();
     let m = alphas.len();
     let mut coef = Array2::<f64>::zeros((m, p));
     let mut coef_std = Array2::<f64>::zeros((m, p));
@@ -335,12 +493,12 @@ pub fn to_result(
     let mut n_nonzero = Vec::with_capacity(m);
     for k in 0..m {
         let beta = &raw.beta[k];
-        let w = prep.to_original(beta);
+        let w = scaling.to_original(beta);
         for j in 0..p {
-            coef_std[(k, j)] = if prep.constant[j] { 0.0 } else { beta[j] };
+            coef_std[(k, j)] = if scaling.constant[j] { 0.0 } else { beta[j] };
             coef[(k, j)] = w[j];
         }
-        intercept.push(prep.intercept(&w));
+        intercept.push(scaling.intercept(&w));
         n_nonzero.push(w.iter().filter(|&&v| v != 0.0).count());
     }
     let nf = (n as f64).max(1.0);
@@ -348,13 +506,7 @@ pub fn to_result(
     let r2 = raw
         .rss
         .iter()
-        .map(|r| {
-            if prep.yy > 0.0 {
-                1.0 - r / prep.yy
-            } else {
-                0.0
-            }
-        })
+        .map(|r| if yy > 0.0 { 1.0 - r / yy } else { 0.0 })
         .collect();
     PathResult {
         kind: s.kind,
@@ -369,9 +521,28 @@ pub fn to_result(
         n_iter: raw.n_iter,
         train_mse,
         r2,
-        constant: prep.constant.clone(),
+        constant: scaling.constant.clone(),
         warnings: raw.warnings,
     }
+}
+
+/// The path of a design known only through its statistics (n >= p).
+pub fn fit_path_gram(
+    gd: &GramDesign,
+    s: &PathSettings,
+    ctl: &Control,
+) -> Result<PathResult, Cancelled> {
+    let (alphas, source) = grid_for(gd.n(), gd.p(), gd.yy(), gd.zty(), s);
+    let raw = solve_gram(gd, s, &alphas, ctl, true, None)?;
+    Ok(assemble(
+        gd.scaling(),
+        gd.n(),
+        gd.yy(),
+        s,
+        alphas,
+        source,
+        raw,
+    ))
 }
 
 /// The full path of SPEC 3-4 on all rows.

@@ -196,6 +196,17 @@ impl Prepared {
         self.y_mean - w.iter().zip(&self.x_mean).map(|(w, m)| w * m).sum::<f64>()
     }
 
+    /// What maps this design's coefficients back to the original columns.
+    pub fn scaling(&self) -> super::gram_design::Scaling {
+        super::gram_design::Scaling {
+            x_mean: self.x_mean.clone(),
+            scale: self.scale.clone(),
+            constant: self.constant.clone(),
+            y_mean: self.y_mean,
+            fit_intercept: self.fit_intercept,
+        }
+    }
+
     /// Names of constant columns' indices (for warnings).
     pub fn constant_indices(&self) -> Vec<usize> {
         (0..self.p()).filter(|&j| self.constant[j]).collect()
