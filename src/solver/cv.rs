@@ -1,10 +1,10 @@
-//! K-fold cross-validation, SPEC 5.
+//! K-fold cross-validation, docs/spec.md §5.
 //!
 //! Gram mode (training rows >= p): one pass over the rows builds each fold's centred
-//! statistics (SOLVER_NOTES 9a); every fold's training statistics are a merge of the other
+//! statistics (docs/solver.md §8); every fold's training statistics are a merge of the other
 //! folds' (Chan, Golub, LeVeque), so the Gram work does not grow with K and nothing of the
 //! held-out rows leaks into the fit. Held-out errors come from the fold's own statistics
-//! (9b). Otherwise (wide data, ridge and OLS) each fold gathers its training rows,
+//! (docs/solver.md §8). Otherwise (wide data, ridge and OLS) each fold gathers its training rows,
 //! standardizes them itself and solves like a full fit.
 //!
 //! Memory: the statistics are collected one fold at a time (n/K rows copied at once), and
@@ -25,7 +25,7 @@ use super::prep::{Prepared, is_constant};
 use super::soft::dot;
 use super::{ModelKind, PathSettings};
 
-/// SPEC 5 output.
+/// docs/spec.md §5 output.
 #[derive(Debug, Clone)]
 pub struct CvResult {
     pub folds: usize,
@@ -104,7 +104,7 @@ pub fn cross_validate(
     Ok(summarize(fold_ids, k, alphas, folds))
 }
 
-/// cv_mean, cv_se, alpha_min and alpha_1se from the per-fold errors (SPEC 5).
+/// cv_mean, cv_se, alpha_min and alpha_1se from the per-fold errors (docs/spec.md §5).
 fn summarize(fold_ids: &[usize], k: usize, alphas: &[f64], folds: Vec<FoldOut>) -> CvResult {
     let m = alphas.len();
     let mut mse = Array2::<f64>::zeros((k, m));
@@ -394,7 +394,7 @@ fn gram_fold(
         }
     }
     let nt = t.n;
-    // the fold's own scaling (SPEC 2, per training fold), in the units of z
+    // the fold's own scaling (docs/spec.md §2, per training fold), in the units of z
     let mut d = vec![1.0; p];
     let mut constant = vec![false; p];
     for j in 0..p {
@@ -451,7 +451,7 @@ fn gram_fold(
             });
         }
         train_mse.push(st.rss / nt);
-        // held-out SSE from the fold's statistics (SOLVER_NOTES 9b), w in z units
+        // held-out SSE from the fold's statistics (docs/solver.md §8), w in z units
         let support: Vec<(usize, f64)> = (0..p)
             .filter(|&j| solver.beta[j] != 0.0)
             .map(|j| (j, solver.beta[j] / d[j]))

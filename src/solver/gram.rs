@@ -1,4 +1,4 @@
-//! Coordinate descent in covariance ("Gram") mode, SOLVER_NOTES 2b: keep h = Z^T r
+//! Coordinate descent in covariance ("Gram") mode, docs/solver.md §3: keep h = Z^T r
 //! = q - G beta and never touch the rows again once G = Z^T Z exists. Each update is O(1)
 //! to evaluate and O(p) to propagate, so full sweeps over every coordinate are cheap and
 //! the KKT check comes for free.
@@ -60,7 +60,7 @@ impl GramProblem {
 pub struct PointStats {
     /// sweeps over (a subset of) the coordinates
     pub n_iter: usize,
-    /// the SPEC 4 gap, absolute
+    /// the docs/spec.md §4 gap, absolute
     pub gap: f64,
     /// ||r||^2 at the solution
     pub rss: f64,
@@ -569,7 +569,7 @@ impl<'a> GramSolver<'a> {
         }
     }
 
-    /// The SPEC 4 gap at the current beta, from the statistics alone.
+    /// The docs/spec.md §4 gap at the current beta, from the statistics alone.
     pub fn gap_inputs(&self, l1: f64, l2: f64) -> GapInputs {
         let mut bq = 0.0;
         let mut bh = 0.0;

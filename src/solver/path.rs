@@ -17,18 +17,18 @@ use super::{ModelKind, PathSettings};
 /// Something a user should know about a fit. Rendered with feature names by `describe`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SolverWarning {
-    /// SPEC 2: a constant column keeps coefficient 0.
+    /// docs/spec.md §2: a constant column keeps coefficient 0.
     ConstantColumn(usize),
-    /// SPEC 2: y_c is all zero, so every coefficient is 0.
+    /// docs/spec.md §2: y_c is all zero, so every coefficient is 0.
     ConstantTarget,
-    /// SPEC 4: max_iter was reached before the gap met tol.
+    /// docs/spec.md §4: max_iter was reached before the gap met tol.
     NotConverged {
         index: usize,
         alpha: f64,
         rel_gap: f64,
         max_iter: usize,
     },
-    /// SPEC 4: OLS with p >= n or a rank-deficient design gives the minimum-norm solution.
+    /// docs/spec.md §4: OLS with p >= n or a rank-deficient design gives the minimum-norm solution.
     MinimumNorm { rank: usize, p: usize },
     /// The SVD of the design did not converge.
     SvdFailed,
@@ -77,7 +77,7 @@ pub struct RawPath {
     pub warnings: Vec<SolverWarning>,
 }
 
-/// A path in the SPEC 6 layout.
+/// A path in the docs/spec.md §6 layout.
 #[derive(Debug, Clone)]
 pub struct PathResult {
     pub kind: ModelKind,
@@ -101,7 +101,7 @@ pub struct PathResult {
     pub warnings: Vec<SolverWarning>,
 }
 
-/// The grid of SPEC 3 for this design and settings.
+/// The grid of docs/spec.md §3 for this design and settings.
 pub fn alpha_grid(prep: &Prepared, s: &PathSettings, q: &[f64]) -> (Vec<f64>, GridSource) {
     if s.kind == ModelKind::Ols {
         return (vec![0.0], GridSource::Ols);
@@ -282,7 +282,7 @@ pub fn solve_prepared(
     for (k, &a) in alphas.iter().enumerate() {
         ctl.check()?;
         if a == 0.0 {
-            // l1 = 0: the CD gap is undefined; OLS in closed form (SOLVER_NOTES 13)
+            // l1 = 0: the CD gap is undefined; OLS in closed form (docs/solver.md §9)
             closed_point(a, &mut out);
         } else {
             let (l1, l2) = (nf * a * rho, nf * a * (1.0 - rho));
@@ -319,7 +319,7 @@ pub fn solve_prepared(
     Ok(out)
 }
 
-/// Assemble the SPEC 6 result from the raw path.
+/// Assemble the docs/spec.md §6 result from the raw path.
 pub fn to_result(
     prep: &Prepared,
     s: &PathSettings,
@@ -374,7 +374,7 @@ pub fn to_result(
     }
 }
 
-/// The full path of SPEC 3-4 on all rows.
+/// The full path of docs/spec.md §3-4 on all rows.
 /// The alpha grid `fit_path` will use, without fitting (so a CV can start alongside it).
 pub fn path_alphas(prep: &Prepared, s: &PathSettings) -> Vec<f64> {
     alpha_grid(prep, s, zty(prep)).0
