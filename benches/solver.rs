@@ -1,5 +1,5 @@
 //! `cargo bench`: the lasso path (100 alphas) and 5-fold CV on synthetic AR(1) data of
-//! three shapes (SOLVER_NOTES / issue figures). The data generator matches the bench
+//! three shapes of docs/performance.md. The data generator matches the bench
 //! harness in spirit: X[:, j] = 0.6 X[:, j-1] + sqrt(1 - 0.36) e, a sparse truth and
 //! signal-to-noise 3. Timings only: correctness lives in the tests.
 

@@ -25,7 +25,7 @@ mod glibc {
 /// freed.
 const MMAP_THRESHOLD: i32 = 1 << 20;
 
-/// Fixes the mmap threshold at [`MMAP_THRESHOLD`]: call once, at the start of `main`.
+/// Fixes the mmap threshold at `MMAP_THRESHOLD` (1 MiB): call once, at the start of `main`.
 pub fn map_large_blocks() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     glibc::mallopt(glibc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);

@@ -61,7 +61,7 @@ pub struct Setup {
     pub prepare_ms: f64,
 }
 
-/// Build the design of `exp` from `table`, prepare it (SPEC 2) and choose the folds (SPEC 5).
+/// Build the design of `exp` from `table`, prepare it (docs/spec.md §2) and choose the folds (docs/spec.md §5).
 /// The table is consumed so its columns can be released as they are copied into the
 /// design; a caller that keeps the table passes a (shallow) clone.
 pub fn setup(table: Table, exp: &Experiment) -> Result<Setup> {

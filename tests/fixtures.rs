@@ -1,4 +1,4 @@
-//! The reference fixtures (tests/fixtures, copied from the shared reference set): run the
+//! The reference fixtures (tests/fixtures, an independent reference set): run the
 //! real binary on every case and compare with the expected output at the tolerances of
 //! tests/fixtures/README.md (the same as check.py).
 

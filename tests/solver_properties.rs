@@ -42,7 +42,7 @@ fn problem() -> impl Strategy<Value = (Array2<f64>, Array1<f64>)> {
     )
 }
 
-/// SPEC 4: gap = 0.5(1+c^2)||r||^2 + l1||b||_1 - c r.y + 0.5 l2 (1+c^2)||b||^2 with
+/// docs/spec.md §4: gap = 0.5(1+c^2)||r||^2 + l1||b||_1 - c r.y + 0.5 l2 (1+c^2)||b||^2 with
 /// c = min(1, l1 / max|g|), g = Z^T r - l2 b.
 fn spec_gap(r: &[f64], y: &[f64], beta: &[f64], g: &[f64], l1: f64, l2: f64) -> f64 {
     let g_max = g.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -108,7 +108,7 @@ proptest! {
                 .map(|j| prep.col(j).iter().zip(&r).map(|(a, b)| a * b).sum::<f64>() - l2 * beta[j])
                 .collect();
             let yy: f64 = y.iter().map(|v| v * v).sum();
-            // the SPEC 4 gap recomputed here from the exact residual, not the solver's own
+            // the docs/spec.md §4 gap recomputed here from the exact residual, not the solver's own
             let gap = if rho > 0.0 { spec_gap(&r, y, &beta, &g, l1, l2) } else { 0.0 };
             if rho > 0.0 {
                 prop_assert!(path.rel_gap[k] <= s.tol, "alpha[{k}] rel_gap {}", path.rel_gap[k]);

@@ -19,7 +19,7 @@ Examples:
   regscope sample-data/hitters.csv --target Salary
   regscope --config configs/diabetes-lasso-cv.toml
   regscope cv --format table                 # a text report of the embedded diabetes sample
-The objective (SPEC 1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
+The objective (docs/spec.md §1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
 on standardized columns by default; ridge alpha here equals scikit-learn Ridge(alpha = n*alpha).";
 
 #[derive(Debug, Parser)]
@@ -54,7 +54,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Fit the regularization path and print it (SPEC 6 keys with --format json).
+    /// Fit the regularization path and print it (docs/spec.md §6 keys with --format json).
     #[command(
         after_help = "Example:\n  regscope path --config configs/diabetes-lasso-cv.toml --format json\n  regscope path --data sample-data/longley.csv --target Employed --model ridge --format csv"
     )]
@@ -84,7 +84,7 @@ pub struct StatsArgs {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// one JSON object (the keys of SPEC 6)
+    /// one JSON object (the keys of docs/spec.md §6)
     Json,
     /// one row per alpha
     Csv,
@@ -110,7 +110,7 @@ pub enum CategoricalArg {
 /// Data, model, grid, CV and solver settings; flags override the config's values.
 #[derive(Debug, Clone, Default, Args)]
 pub struct FitArgs {
-    /// Experiment config (TOML, SPEC 7); paths in it are relative to its folder.
+    /// Experiment config (TOML, docs/spec.md §7); paths in it are relative to its folder.
     #[arg(long, short = 'c', value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Data file (CSV, Parquet, IPC/Feather); default: the config's, else the embedded diabetes sample.

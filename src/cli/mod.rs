@@ -1,4 +1,4 @@
-//! The headless commands: `regscope path` and `regscope cv` (SPEC 6).
+//! The headless commands: `regscope path` and `regscope cv` (docs/spec.md §6).
 
 mod args;
 

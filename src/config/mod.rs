@@ -1,4 +1,4 @@
-//! Experiment configs: the TOML schema of SPEC 7.
+//! Experiment configs: the TOML schema of docs/spec.md §7.
 //!
 //! An [`Experiment`] is everything needed to rerun a fit: data, model, grid, CV and
 //! solver settings. Configs are read strictly (unknown keys and out-of-range values
@@ -17,7 +17,7 @@ use crate::data::{Categorical, DataSpec, Missing};
 use crate::error::{Error, Result};
 use crate::solver::{ModelKind, PathSettings};
 
-/// Folds when a config does not say (SPEC 5).
+/// Folds when a config does not say (docs/spec.md §5).
 pub const DEFAULT_FOLDS: usize = 5;
 
 /// One experiment, as a config file holds it. Every section but `[data]` is optional.
@@ -72,13 +72,13 @@ pub struct ModelSection {
     pub fit_intercept: bool,
 }
 
-/// `[path]`: the alpha grid (SPEC 3).
+/// `[path]`: the alpha grid (docs/spec.md §3).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PathSection {
     #[serde(default = "default_n_alphas")]
     pub n_alphas: usize,
-    /// `None`: SPEC 3's default, which depends on the data's shape and the model.
+    /// `None`: the default of docs/spec.md §3, which depends on the data's shape and the model.
     #[serde(default)]
     pub eps: Option<f64>,
     /// An explicit grid, winning over `n_alphas` and `eps`.
@@ -86,11 +86,11 @@ pub struct PathSection {
     pub alphas: Option<Vec<f64>>,
 }
 
-/// `[cv]`: K-fold cross-validation (SPEC 5).
+/// `[cv]`: K-fold cross-validation (docs/spec.md §5).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CvSection {
-    /// `None` when the config does not say: SPEC 5 lets a fold column decide K, and
+    /// `None` when the config does not say: docs/spec.md §5 lets a fold column decide K, and
     /// requires `folds` to match it only "if given". [`CvSection::folds`] gives the
     /// count to use when there is no fold column.
     #[serde(default)]
@@ -101,7 +101,7 @@ pub struct CvSection {
     pub fold_column: Option<String>,
 }
 
-/// `[solver]`: convergence control (SPEC 4).
+/// `[solver]`: convergence control (docs/spec.md §4).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolverSection {
@@ -302,14 +302,14 @@ impl Experiment {
         }
     }
 
-    /// The config in its one stable layout: keys in SPEC order, optional keys left out
+    /// The config in its one stable layout: keys in the order of docs/spec.md §7, optional keys left out
     /// when unset, floats written so they read back to the same bits.
     pub fn to_toml_string(&self) -> String {
         let mut s = String::new();
         let w = &mut s;
         let _ = writeln!(
             w,
-            "# regscope experiment: regscope path|cv --config FILE (format: SPEC section 7)"
+            "# regscope experiment: regscope path|cv --config FILE (format: docs/spec.md §7)"
         );
         let _ = writeln!(w, "\n[data]");
         let _ = writeln!(w, "path = {}", toml_str(&self.data.path));

@@ -347,7 +347,7 @@ fn dotted_and_inline_keys_still_get_lines() {
 fn layout_is_stable_and_readable() {
     let e = parse(FULL).unwrap();
     let text = e.to_toml_string();
-    let expected = r#"# regscope experiment: regscope path|cv --config FILE (format: SPEC section 7)
+    let expected = r#"# regscope experiment: regscope path|cv --config FILE (format: docs/spec.md §7)
 
 [data]
 path = "sample-data/diabetes.csv"

@@ -1,4 +1,4 @@
-//! From a [`Table`] and a [`DataSpec`] to the numbers the solver needs (SPEC 2 and 7).
+//! From a [`Table`] and a [`DataSpec`] to the numbers the solver needs (docs/spec.md §2 and §7).
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 
@@ -10,7 +10,7 @@ use super::table::{Class, Table, class_of, is_text, missing_mask, text_values};
 use crate::bail;
 use crate::error::{Error, Result};
 
-/// A string column with more levels than this is an identifier (SPEC 7): too many
+/// A string column with more levels than this is an identifier (docs/spec.md §7): too many
 /// dummies to be a sensible default, and refused even when named.
 pub const MAX_LEVELS: usize = 50;
 
@@ -87,12 +87,12 @@ pub struct Dataset {
 }
 
 impl Dataset {
-    /// Rows after dropping: the `n` of SPEC 1.
+    /// Rows after dropping: the `n` of docs/spec.md §1.
     pub fn n_samples(&self) -> usize {
         self.x.nrows()
     }
 
-    /// Columns of `x` (dummies counted): the `p` of SPEC 1.
+    /// Columns of `x` (dummies counted): the `p` of docs/spec.md §1.
     pub fn n_features(&self) -> usize {
         self.x.ncols()
     }
@@ -115,7 +115,7 @@ impl FeatureSource {
 }
 
 /// Builds `x`, `y` and the fold ids from a table: resolves the target and features
-/// (SPEC 7 defaults), drops rows with missing values, one-hot codes string columns and
+/// (docs/spec.md §7 defaults), drops rows with missing values, one-hot codes string columns and
 /// copies each column straight from the polars buffers into a column-major matrix.
 pub fn build_dataset(table: &Table, spec: &DataSpec) -> Result<Dataset> {
     // a polars frame clones shallowly: the columns are shared, nothing is copied
@@ -133,7 +133,7 @@ pub fn build_dataset_owned(table: Table, spec: &DataSpec) -> Result<Dataset> {
 /// Values of released columns after which [`fill`] hands freed memory back (8 MB of f64).
 const RELEASE_EVERY: usize = 1 << 20;
 
-/// What [`fill`] copies: every decision of SPEC 7, made on the whole table.
+/// What [`fill`] copies: every decision of docs/spec.md §7, made on the whole table.
 struct Plan {
     target: String,
     fold: Option<String>,

@@ -1,4 +1,4 @@
-//! Loading tables with polars and turning them into a design matrix (SPEC 2 and 7).
+//! Loading tables with polars and turning them into a design matrix (docs/spec.md §2 and §7).
 //!
 //! - [`load_table`] reads CSV/TSV, Parquet and IPC/Feather files into a [`Table`], whose
 //!   [`Table::columns`] is what the target/feature pickers list.

@@ -1,4 +1,4 @@
-//! SPEC 6 JSON: the keys are a contract (more may be added, none renamed).
+//! docs/spec.md §6 JSON: the keys are a contract (more may be added, none renamed).
 //!
 //! Written straight to the output as it is serialized: a tree of `serde_json::Value`s
 //! for the coefficient matrices (plus the text) would cost several times the design
@@ -68,7 +68,7 @@ impl Serialize for Json<'_, '_> {
         o.serialize_entry("rel_gap", &nums(&p.rel_gap))?;
         o.serialize_entry("n_iter", &p.n_iter)?;
         o.serialize_entry("warnings", &r.warnings())?;
-        // additions beyond SPEC 6
+        // additions beyond docs/spec.md §6
         o.serialize_entry("target", r.target)?;
         o.serialize_entry("data", r.source)?;
         o.serialize_entry("rows_dropped", &r.rows_dropped)?;

@@ -1,4 +1,4 @@
-//! The headless outputs of SPEC 6: JSON (the contract), CSV and a plain-text table.
+//! The headless outputs of docs/spec.md §6: JSON (the contract), CSV and a plain-text table.
 
 mod json;
 mod text;
@@ -8,7 +8,7 @@ pub use text::{to_csv, to_table};
 
 use crate::solver::{CvResult, PathResult};
 
-/// Wall milliseconds of each stage (SPEC 6 `timings_ms`).
+/// Wall milliseconds of each stage (docs/spec.md §6 `timings_ms`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Timings {
     pub load: f64,

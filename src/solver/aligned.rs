@@ -1,10 +1,10 @@
 //! A buffer whose first element sits on a 64-byte boundary (one AVX-512 vector, one cache
 //! line). The solvers' axpy kernels store into h, r and the active block's h every update;
-//! with the destination misaligned every 64-byte store straddles two cache lines, and the
-//! kernel ran at 5 elements/ns instead of 8.5-9.3 (measured on this project's 2-core host,
-//! both in L1). `Vec<f64>` only guarantees 8 (malloc 16), so the buffer over-allocates one
-//! vector's worth and starts at the first aligned element: no unsafe code, and the heap
-//! allocation never moves because the buffer never grows in place.
+//! with the destination misaligned every 64-byte store straddles two cache lines, which
+//! roughly halves the kernel's throughput even in L1. `Vec<f64>` only guarantees 8 (malloc
+//! 16), so the buffer over-allocates one vector's worth and starts at the first aligned
+//! element: no unsafe code, and the heap allocation never moves because the buffer never
+//! grows in place.
 
 use std::ops::{Deref, DerefMut};
 

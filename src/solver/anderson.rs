@@ -1,4 +1,4 @@
-//! Anderson extrapolation of coordinate-descent iterates (SOLVER_NOTES: skglm, celer's dual
+//! Anderson extrapolation of coordinate-descent iterates (docs/solver.md §6; skglm, celer's dual
 //! extrapolation; Bertrand & Massias 2021). On a fixed working set a CD sweep is close to a
 //! linear map, so its iterates approach the fixed point along a few slowly decaying
 //! directions; the affine combination of the last K iterates that minimises the norm of their

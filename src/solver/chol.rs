@@ -85,9 +85,8 @@ impl GrowingCholesky {
 
     /// Room for `need` coordinates. The first call takes the whole p x p at once: the
     /// allocation is lazily zeroed, so only the pages the triangle reaches are ever touched,
-    /// where growing by doubling copied the factor at every step and touched each new
-    /// buffer afresh (a page fault costs about 3.5 us on the benchmark host; the mid lasso
-    /// path took 2,450 of them, now 1,870).
+    /// where growing by doubling copied the factor at every step and touched (page-faulted)
+    /// each new buffer afresh.
     fn reserve(&mut self, need: usize) {
         if need <= self.cap {
             return;
@@ -271,8 +270,8 @@ impl GrowingCholesky {
     }
 
     /// x <- L^-T x, through faer's blocked solve: the off-diagonal blocks become matrix-vector
-    /// products, split across the cores when the factor is large (measured on the mid lasso
-    /// path: 10 ms against 13.7 ms for the column-by-column dot products).
+    /// products, which faer splits across the cores when the factor is large; dot products
+    /// column by column would keep the whole pass on one core.
     fn backward(&self, x: &mut [f64]) {
         let k = self.idx.len();
         if k == 0 {

@@ -1,4 +1,4 @@
-//! Ridge and OLS in closed form, SPEC 4: from an eigendecomposition of Z^T Z (n >= p) or of
+//! Ridge and OLS in closed form, docs/spec.md §4: from an eigendecomposition of Z^T Z (n >= p) or of
 //! Z Z^T (p > n) for ridge, else from one thin SVD:
 //! beta(alpha) = V diag(d / (d^2 + n alpha)) U^T y_c, for every alpha of the grid at once.
 
@@ -82,7 +82,7 @@ impl SvdSolver {
     }
 }
 
-/// SPEC 4's closed-form rel_gap: max|Z^T r - l2 beta| / max(max|Z^T y_c|, tiny), and ||r||^2,
+/// The closed-form rel_gap of docs/spec.md §4: max|Z^T r - l2 beta| / max(max|Z^T y_c|, tiny), and ||r||^2,
 /// computed from the residual itself (a real check, not an identity of the formula).
 pub fn stationarity(
     z: &[f64],
@@ -196,7 +196,7 @@ impl KernelRidge {
         self.eig.lambda_max()
     }
 
-    /// The coefficients (p x m) of every alpha, with each point's SPEC 4 stationarity
+    /// The coefficients (p x m) of every alpha, with each point's docs/spec.md §4 stationarity
     /// residual and ||r||^2, checked from the residual r = y_c - K a (Z beta = K a):
     /// Z^T r - l2 beta = Z^T (r - l2 a).
     pub fn path(
@@ -242,7 +242,7 @@ impl KernelRidge {
     }
 }
 
-/// SPEC 4's closed-form rel_gap for a whole path from the Gram matrix (p-space, no row
+/// The closed-form rel_gap of docs/spec.md §4 for a whole path from the Gram matrix (p-space, no row
 /// access): Z^T r - l2 beta = q - G beta - l2 beta, and ||r||^2 = yy - 2 beta.q + beta.G beta.
 pub fn stationarity_gram(
     g: &[f64],

@@ -1,4 +1,4 @@
-//! Fold assignment, SPEC 5. The generator is SplitMix64 (Steele, Lea, Flood 2014) driving a
+//! Fold assignment, docs/spec.md §5. The generator is SplitMix64 (Steele, Lea, Flood 2014) driving a
 //! Fisher-Yates shuffle; both are fixed here, so a seed gives the same folds in every
 //! version of regscope.
 
@@ -28,7 +28,7 @@ impl SplitMix64 {
     }
 }
 
-/// SPEC 5 default folds: shuffle the rows with the seed, then cut K contiguous blocks, the
+/// docs/spec.md §5 default folds: shuffle the rows with the seed, then cut K contiguous blocks, the
 /// first `n mod K` one row longer. Returns each row's fold id in 0..K.
 pub fn assign_folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
     let mut perm: Vec<usize> = (0..n).collect();

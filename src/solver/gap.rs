@@ -1,6 +1,6 @@
-//! The SPEC 4 duality gap: the one measuring stick every solver reports.
+//! The docs/spec.md §4 duality gap: the one measuring stick every solver reports.
 
-/// The quantities the gap needs, all on the unnormalised scale of SPEC 4.
+/// The quantities the gap needs, all on the unnormalised scale of docs/spec.md §4.
 #[derive(Debug, Clone, Copy)]
 pub struct GapInputs {
     pub l1: f64,
@@ -27,7 +27,7 @@ impl GapInputs {
     }
 }
 
-/// SPEC 4: gap = 0.5(1+c^2)||r||^2 + l1||b||_1 - c r.y + 0.5 l2 (1+c^2)||b||^2,
+/// docs/spec.md §4: gap = 0.5(1+c^2)||r||^2 + l1||b||_1 - c r.y + 0.5 l2 (1+c^2)||b||^2,
 /// c = min(1, l1 / max|g|) (1 when g = 0).
 pub fn duality_gap(x: &GapInputs) -> f64 {
     let c = if x.g_max > 0.0 {

@@ -1,4 +1,4 @@
-//! Coordinate descent in covariance ("Gram") mode, SOLVER_NOTES 2b: keep h = Z^T r
+//! Coordinate descent in covariance ("Gram") mode, docs/solver.md §3: keep h = Z^T r
 //! = q - G beta and never touch the rows again once G = Z^T Z exists. Each update is O(1)
 //! to evaluate and O(p) to propagate, so full sweeps over every coordinate are cheap and
 //! the KKT check comes for free.
@@ -20,9 +20,9 @@ pub struct GramProblem {
     /// ||y_c||^2
     pub yy: f64,
     pub p: usize,
-    /// the diagonal of G, contiguous: the sweeps read G_jj for every coordinate, and taken
-    /// from `g` each is a cache (and TLB) miss, one page apart (measured: 9% of the mid
-    /// elastic-net fit)
+    /// the diagonal of G, contiguous: the sweeps read G_jj for every coordinate, and in `g`
+    /// consecutive diagonal entries lie p + 1 doubles apart, so each read would be a cache
+    /// (and, for large p, a TLB) miss
     diag: Vec<f64>,
 }
 
@@ -60,7 +60,7 @@ impl GramProblem {
 pub struct PointStats {
     /// sweeps over (a subset of) the coordinates
     pub n_iter: usize,
-    /// the SPEC 4 gap, absolute
+    /// the docs/spec.md §4 gap, absolute
     pub gap: f64,
     /// ||r||^2 at the solution
     pub rss: f64,
@@ -238,8 +238,8 @@ const NEWTON_REFUSALS: usize = 3;
 /// The first inner-loop threshold, as a fraction of tol * ||y_c||^2. A round ends with a batch
 /// update of h that reads |A| columns of G (|A| p doubles), as much memory traffic as several
 /// block sweeps (|A|^2 floats), so converging the block far below tol is cheaper than another
-/// round: on the mid benchmark 1e-7 moves 35% fewer bytes than 1e-2 (rounds 605 -> 228, block
-/// sweeps +7%); tighter still costs more sweeps than it saves.
+/// round: a tight first threshold trades a few more block sweeps for far fewer rounds; much
+/// tighter still costs more sweeps than it saves (docs/solver.md §3).
 const THR_START: f64 = 1e-7;
 
 /// Sweeps between cancellation checks.
@@ -277,11 +277,9 @@ impl<'a> GramSolver<'a> {
         if k > self.cap {
             // whole cache lines per column, and an odd number of them: with a power-of-two
             // stride every column would start in the same cache sets and the block would use
-            // only a fraction of L1 and L2 (measured on mid, |A| 600-699: 208 ns per update
-            // with a 1024 stride, 148 with 1040). Room for p x p at once, lazily zeroed, so
-            // only what the block reaches is ever touched: growing by doubling copied the
-            // block and touched every new buffer afresh (a page fault costs about 3.5 us on
-            // the benchmark host)
+            // only a fraction of L1 and L2. Room for p x p at once, lazily zeroed, so only
+            // what the block reaches is ever touched (and page-faulted): growing by doubling
+            // copied the block and touched every new buffer afresh
             let mut cap = self.prob.p.max(k).next_multiple_of(16);
             if (cap / 16) % 2 == 0 {
                 cap += 16;
@@ -569,7 +567,7 @@ impl<'a> GramSolver<'a> {
         }
     }
 
-    /// The SPEC 4 gap at the current beta, from the statistics alone.
+    /// The docs/spec.md §4 gap at the current beta, from the statistics alone.
     pub fn gap_inputs(&self, l1: f64, l2: f64) -> GapInputs {
         let mut bq = 0.0;
         let mut bh = 0.0;
@@ -657,8 +655,8 @@ impl<'a> GramSolver<'a> {
             // the sequential strong rule (Tibshirani et al. 2012): a coordinate with
             // |h_j| > 2 l1 - l1_last is likely active at l1, so it joins now rather than as
             // a KKT violation after the sweeps, which costs another round of sweeps and one
-            // more batch update of h (measured on mid/enet: 237 -> 134 rounds, 57 -> 36 ms
-            // of batch updates). A coordinate that stays at zero costs one check per sweep.
+            // more batch update of h. A coordinate that stays at zero costs one check per
+            // sweep.
             self.add_violators(2.0 * l1 - self.l1_last);
         }
         loop {
@@ -676,8 +674,8 @@ impl<'a> GramSolver<'a> {
                 newton_tries = NEWTON_TRIES;
             }
             // the lasso only: the elastic net's l2 moves with alpha, so every alpha would need
-            // a new O(|S|^3) factor of G_SS + l2 I (measured: slower than the sweeps at every
-            // support size on the mid benchmark)
+            // a new O(|S|^3) factor of G_SS + l2 I, which costs more than the sweeps it would
+            // replace (docs/solver.md §4)
             let newton = l2 == 0.0
                 && newton_tries < NEWTON_TRIES
                 && self.newton_refusals < NEWTON_REFUSALS
@@ -727,7 +725,7 @@ mod tests {
     use super::*;
 
     fn tiny() -> GramProblem {
-        // z1 = (1,-1,0,0)*..., build from a small design
+        // two orthogonal columns, (1,-1,1,-1) and (1,1,-1,-1), each with ||z_j||^2 = 4
         let n = 4;
         let z = vec![
             1.0, -1.0, 1.0, -1.0, // col 0

@@ -1,9 +1,9 @@
-//! The alpha grid of SPEC 3.
+//! The alpha grid of docs/spec.md §3.
 
 /// Where a path's alphas came from (reported as `alpha_grid_source`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GridSource {
-    /// alpha_max * eps^(k/(m-1)), SPEC 3.
+    /// alpha_max * eps^(k/(m-1)), docs/spec.md §3.
     Auto,
     /// The user's `alphas` list, sorted descending.
     Explicit,
@@ -21,7 +21,7 @@ impl GridSource {
     }
 }
 
-/// The SPEC 3 default eps: 1e-6 for ridge (closed form), else 1e-3 when n >= p and
+/// The docs/spec.md §3 default eps: 1e-6 for ridge (closed form), else 1e-3 when n >= p and
 /// 1e-2 when n < p (glmnet's choice for wide data).
 pub fn default_eps(n: usize, p: usize, rho: f64) -> f64 {
     if rho == 0.0 {
@@ -33,7 +33,7 @@ pub fn default_eps(n: usize, p: usize, rho: f64) -> f64 {
     }
 }
 
-/// alpha_max of SPEC 3 from `max_j |z_j . y_c|`, n, rho and sd_y = sqrt(||y_c||^2 / n).
+/// alpha_max of docs/spec.md §3 from `max_j |z_j . y_c|`, n, rho and sd_y = sqrt(||y_c||^2 / n).
 pub fn alpha_max(max_abs_zy: f64, n: usize, rho: f64, yy: f64) -> f64 {
     let n = n as f64;
     if rho >= 1e-3 {

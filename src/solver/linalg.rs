@@ -24,10 +24,9 @@ pub fn outer_gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
 /// When the inner dimension is very long (tall designs: n >= 64 p) each core takes a
 /// contiguous slice of it and computes its own lower triangle sequentially, and the slices'
 /// products are summed: the cores then never share an output block, where faer's parallel
-/// product splits the small d x d output and leaves them unevenly loaded (measured
-/// interleaved on 50,000 x 200: 21 ms against 25 ms, 47 against 40 GFMA/s). That costs one
-/// extra d x d buffer per extra core, and on squarer products (5,000 x 1,000) the extra
-/// buffer and the sequential kernels lost to faer's own split.
+/// product splits the small d x d output and leaves them unevenly loaded. That costs one
+/// extra d x d buffer per extra core, so on squarer products (where the output is large
+/// enough for faer's own split to balance) faer's parallel product is used instead.
 fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
     let d = a.nrows();
     let mut out = vec![0.0; d * d];

@@ -1,8 +1,8 @@
-//! The numerical core: SPEC sections 1-5. No I/O and no UI live here.
+//! The numerical core: docs/spec.md §1-5. No I/O and no UI live here.
 //!
-//! - [`prep`]: centring and scaling (SPEC 2), done in place on the design matrix.
-//! - [`grid`]: the alpha grid (SPEC 3).
-//! - [`gap`]: the duality gap certificate (SPEC 4).
+//! - [`prep`]: centring and scaling (docs/spec.md §2), done in place on the design matrix.
+//! - [`grid`]: the alpha grid (docs/spec.md §3).
+//! - [`gap`]: the duality gap certificate (docs/spec.md §4).
 //! - [`gram`] and [`naive`]: coordinate descent on the Gram matrix (n >= p) or on the
 //!   residual (p > n), both warm-started along the path with strong rules and KKT checks.
 //! - `chol`: the Cholesky factor of G_SS that follows the support, for the Gram solver's
@@ -42,7 +42,7 @@ pub use prep::Prepared;
 
 use std::fmt;
 
-/// Which model the user asked for. All four are the one elastic-net objective of SPEC 1.
+/// Which model the user asked for. All four are the one elastic-net objective of docs/spec.md §1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ModelKind {
     Ols,
@@ -89,14 +89,14 @@ impl fmt::Display for ModelKind {
     }
 }
 
-/// Everything that decides a path besides the data (SPEC 3 and 4).
+/// Everything that decides a path besides the data (docs/spec.md §3 and §4).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PathSettings {
     pub kind: ModelKind,
     /// rho in [0, 1]; forced to 1 for lasso and 0 for ridge/OLS by [`PathSettings::rho`].
     pub l1_ratio: f64,
     pub n_alphas: usize,
-    /// `None`: the SPEC 3 default for this shape and rho.
+    /// `None`: the docs/spec.md §3 default for this shape and rho.
     pub eps: Option<f64>,
     /// An explicit grid; wins over `n_alphas` and `eps`. Used sorted descending.
     pub alphas: Option<Vec<f64>>,

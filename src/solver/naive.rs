@@ -1,7 +1,7 @@
-//! Coordinate descent in residual ("naive") mode, SOLVER_NOTES 2a and 3: keep r and update
+//! Coordinate descent in residual ("naive") mode, docs/solver.md §5: keep r and update
 //! it with one axpy per moved coordinate. For wide data (p > n), where a p x p Gram matrix
 //! would dwarf X. Sweeps run over the sequential strong set; a full Z^T r then checks KKT
-//! for the rest and gives the SPEC 4 gap.
+//! for the rest and gives the docs/spec.md §4 gap.
 
 use rayon::prelude::*;
 

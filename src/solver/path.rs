@@ -19,18 +19,18 @@ use super::{ModelKind, PathSettings};
 /// Something a user should know about a fit. Rendered with feature names by `describe`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SolverWarning {
-    /// SPEC 2: a constant column keeps coefficient 0.
+    /// docs/spec.md §2: a constant column keeps coefficient 0.
     ConstantColumn(usize),
-    /// SPEC 2: y_c is all zero, so every coefficient is 0.
+    /// docs/spec.md §2: y_c is all zero, so every coefficient is 0.
     ConstantTarget,
-    /// SPEC 4: max_iter was reached before the gap met tol.
+    /// docs/spec.md §4: max_iter was reached before the gap met tol.
     NotConverged {
         index: usize,
         alpha: f64,
         rel_gap: f64,
         max_iter: usize,
     },
-    /// SPEC 4: OLS with p >= n or a rank-deficient design gives the minimum-norm solution.
+    /// docs/spec.md §4: OLS with p >= n or a rank-deficient design gives the minimum-norm solution.
     MinimumNorm { rank: usize, p: usize },
     /// The SVD of the design did not converge.
     SvdFailed,
@@ -79,7 +79,7 @@ pub struct RawPath {
     pub warnings: Vec<SolverWarning>,
 }
 
-/// A path in the SPEC 6 layout.
+/// A path in the docs/spec.md §6 layout.
 #[derive(Debug, Clone)]
 pub struct PathResult {
     pub kind: ModelKind,
@@ -103,12 +103,12 @@ pub struct PathResult {
     pub warnings: Vec<SolverWarning>,
 }
 
-/// The grid of SPEC 3 for this design and settings.
+/// The grid of docs/spec.md §3 for this design and settings.
 pub fn alpha_grid(prep: &Prepared, s: &PathSettings, q: &[f64]) -> (Vec<f64>, GridSource) {
     grid_for(prep.n(), prep.p(), prep.yy, q, s)
 }
 
-/// The grid of SPEC 3 from the shape, ||y_c||^2 and Z^T y_c alone.
+/// The grid of docs/spec.md §3 from the shape, ||y_c||^2 and Z^T y_c alone.
 pub fn grid_for(
     n: usize,
     p: usize,
@@ -260,7 +260,7 @@ pub fn solve_prepared(
     for (k, &a) in alphas.iter().enumerate() {
         ctl.check()?;
         if a == 0.0 {
-            // l1 = 0: the CD gap is undefined; OLS in closed form
+            // l1 = 0: the CD gap is undefined; OLS in closed form (docs/solver.md §9)
             let beta = match &svd {
                 Some(sv) => sv.betas(&[a]).pop().unwrap_or_else(|| vec![0.0; p]),
                 None => vec![0.0; p],
@@ -464,7 +464,7 @@ pub fn solve_gram(
     Ok(out)
 }
 
-/// Assemble the SPEC 6 result from the raw path.
+/// Assemble the docs/spec.md §6 result from the raw path.
 pub fn to_result(
     prep: &Prepared,
     s: &PathSettings,
@@ -475,7 +475,7 @@ pub fn to_result(
     assemble(&prep.scaling(), prep.n(), prep.yy, s, alphas, source, raw)
 }
 
-/// The SPEC 6 result from the raw path, the scaling, n and ||y_c||^2.
+/// The docs/spec.md §6 result from the raw path, the scaling, n and ||y_c||^2.
 pub fn assemble(
     scaling: &Scaling,
     n: usize,
@@ -545,7 +545,7 @@ pub fn fit_path_gram(
     ))
 }
 
-/// The full path of SPEC 3-4 on all rows.
+/// The full path of docs/spec.md §3-4 on all rows.
 /// The alpha grid `fit_path` will use, without fitting (so a CV can start alongside it).
 pub fn path_alphas(prep: &Prepared, s: &PathSettings) -> Vec<f64> {
     alpha_grid(prep, s, zty(prep)).0

@@ -1,4 +1,4 @@
-//! SPEC 2 preprocessing, done in place on the design matrix (one copy of X at most).
+//! docs/spec.md §2 preprocessing, done in place on the design matrix (one copy of X at most).
 
 use ndarray::{Array1, Array2, ShapeBuilder};
 
@@ -18,7 +18,7 @@ pub struct Prepared {
     pub sd: Vec<f64>,
     /// what z was divided by: s_j with `standardize` (1 for constant columns), else 1.
     pub scale: Vec<f64>,
-    /// SPEC 2 constant columns: coefficient 0, never divided by.
+    /// docs/spec.md §2 constant columns: coefficient 0, never divided by.
     pub constant: Vec<bool>,
     /// ||y_c||^2
     pub yy: f64,
@@ -28,7 +28,7 @@ pub struct Prepared {
     pub fit_intercept: bool,
 }
 
-/// SPEC 2: with an intercept a column is constant when s_j <= 1e-12 max(1, max|x_ij|);
+/// docs/spec.md §2: with an intercept a column is constant when s_j <= 1e-12 max(1, max|x_ij|);
 /// without one only an all-zero column is.
 pub fn is_constant(sd: f64, max_abs: f64, fit_intercept: bool) -> bool {
     if fit_intercept {
@@ -45,7 +45,7 @@ impl Prepared {
         Prepared::build(x, y, standardize, fit_intercept, None)
     }
 
-    /// Like [`Prepared::new`] for rows of an already prepared design (a CV fold): the SPEC 2
+    /// Like [`Prepared::new`] for rows of an already prepared design (a CV fold): the docs/spec.md §2
     /// constant test is made in the original units, `x = z * unit_scale`, with the
     /// original columns' largest magnitudes `max_abs_x`.
     pub fn new_in_units(

@@ -15,32 +15,41 @@ pub fn soft_threshold(u: f64, t: f64) -> f64 {
 
 /// Run `$body` compiled for AVX-512 or AVX2+FMA when the CPU has them (checked once and
 /// cached by std), else for the baseline target. LLVM vectorizes the loops 8-wide with
-/// AVX-512 and 4-wide with AVX2 instead of 2-wide with the SSE2 baseline.
+/// AVX-512 and 4-wide with AVX2 instead of 2-wide with the SSE2 baseline. The three
+/// variants live in a private module of the kernel's name (modules and functions have
+/// separate namespaces), so the tests can run each path whatever the CPU picks.
 macro_rules! dispatch {
     ($name:ident($($arg:ident: $ty:ty),*) -> $ret:ty $body:block) => {
         pub fn $name($($arg: $ty),*) -> $ret {
-            #[inline(always)]
-            fn body($($arg: $ty),*) -> $ret $body
             #[cfg(target_arch = "x86_64")]
             {
-                #[target_feature(enable = "avx512f,avx2,fma")]
-                fn widest($($arg: $ty),*) -> $ret {
-                    body($($arg),*)
-                }
-                #[target_feature(enable = "avx2,fma")]
-                fn wide($($arg: $ty),*) -> $ret {
-                    body($($arg),*)
-                }
                 if std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the CPU supports the features `widest` was compiled for
-                    return unsafe { widest($($arg),*) };
+                    return unsafe { $name::widest($($arg),*) };
                 }
                 if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
                     // SAFETY: the CPU supports the features `wide` was compiled for
-                    return unsafe { wide($($arg),*) };
+                    return unsafe { $name::wide($($arg),*) };
                 }
             }
-            body($($arg),*)
+            $name::body($($arg),*)
+        }
+
+        mod $name {
+            #[inline(always)]
+            pub(super) fn body($($arg: $ty),*) -> $ret $body
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx512f,avx2,fma")]
+            pub(super) fn widest($($arg: $ty),*) -> $ret {
+                body($($arg),*)
+            }
+
+            #[cfg(target_arch = "x86_64")]
+            #[target_feature(enable = "avx2,fma")]
+            pub(super) fn wide($($arg: $ty),*) -> $ret {
+                body($($arg),*)
+            }
         }
     };
 }
@@ -103,16 +112,178 @@ mod tests {
         assert_eq!(soft_threshold(-3.0, 1.0), -2.0);
     }
 
+    /// Every variant of the kernels this CPU can run: the baseline always, the AVX2 and
+    /// AVX-512 ones when the CPU has them (each is checked, not just the widest).
+    fn paths() -> Vec<&'static str> {
+        #[allow(unused_mut)]
+        let mut v = vec!["baseline"];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
+                v.push("avx2+fma");
+            }
+            if std::arch::is_x86_feature_detected!("avx512f") {
+                v.push("avx512f");
+            }
+        }
+        v
+    }
+
+    fn run_dot(path: &str, a: &[f64], b: &[f64]) -> f64 {
+        match path {
+            "baseline" => dot::body(a, b),
+            // SAFETY: `paths` lists a path only when the CPU supports its features
+            #[cfg(target_arch = "x86_64")]
+            "avx2+fma" => unsafe { dot::wide(a, b) },
+            // SAFETY: as above
+            #[cfg(target_arch = "x86_64")]
+            "avx512f" => unsafe { dot::widest(a, b) },
+            _ => unreachable!("unknown path {path}"),
+        }
+    }
+
+    fn run_axpy(path: &str, a: f64, x: &[f64], y: &mut [f64]) {
+        match path {
+            "baseline" => axpy::body(a, x, y),
+            // SAFETY: `paths` lists a path only when the CPU supports its features
+            #[cfg(target_arch = "x86_64")]
+            "avx2+fma" => unsafe { axpy::wide(a, x, y) },
+            // SAFETY: as above
+            #[cfg(target_arch = "x86_64")]
+            "avx512f" => unsafe { axpy::widest(a, x, y) },
+            _ => unreachable!("unknown path {path}"),
+        }
+    }
+
+    fn run_axpy_f32(path: &str, a: f64, x: &[f32], y: &mut [f64]) {
+        match path {
+            "baseline" => axpy_f32::body(a, x, y),
+            // SAFETY: `paths` lists a path only when the CPU supports its features
+            #[cfg(target_arch = "x86_64")]
+            "avx2+fma" => unsafe { axpy_f32::wide(a, x, y) },
+            // SAFETY: as above
+            #[cfg(target_arch = "x86_64")]
+            "avx512f" => unsafe { axpy_f32::widest(a, x, y) },
+            _ => unreachable!("unknown path {path}"),
+        }
+    }
+
+    /// Lengths covering every remainder of the kernels' blocks (32 and 8) at least twice,
+    /// the empty slice included.
+    const LENGTHS: std::ops::RangeInclusive<usize> = 0..=70;
+
+    /// Small integers: every product and partial sum is exact in f64, so any summation
+    /// order gives the same bits and a kernel that drops or repeats an element cannot hide.
+    fn ints(n: usize, seed: usize) -> Vec<f64> {
+        (0..n)
+            .map(|i| ((i * 7 + seed * 13) % 19) as f64 - 9.0)
+            .collect()
+    }
+
+    fn wavy(n: usize, f: f64) -> Vec<f64> {
+        (0..n).map(|i| (i as f64 * f + 0.3).sin() * 1e3).collect()
+    }
+
     #[test]
-    fn dot_and_axpy_match_the_naive_loops() {
-        let a: Vec<f64> = (0..37).map(|i| (i as f64).sin()).collect();
-        let b: Vec<f64> = (0..37).map(|i| (i as f64 * 0.7).cos()).collect();
-        let naive: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
-        assert!((dot(&a, &b) - naive).abs() < 1e-12);
-        let mut y = b.clone();
-        axpy(2.0, &a, &mut y);
-        for i in 0..37 {
-            assert!((y[i] - (b[i] + 2.0 * a[i])).abs() < 1e-15);
+    fn dot_matches_the_scalar_sum_on_every_length_and_path() {
+        for path in &paths() {
+            for n in LENGTHS {
+                let (a, b) = (ints(n, 1), ints(n, 2));
+                let exact: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+                assert_eq!(run_dot(path, &a, &b), exact, "{path}, n = {n}");
+                // non-integer values: equal up to the rounding of the summation order
+                let (a, b) = (wavy(n, 0.7), wavy(n, 1.3));
+                let naive: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+                let size: f64 = a.iter().zip(&b).map(|(x, y)| (x * y).abs()).sum();
+                let got = run_dot(path, &a, &b);
+                assert!(
+                    (got - naive).abs() <= (n as f64) * f64::EPSILON * size,
+                    "{path}, n = {n}: {got} vs {naive}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn dot_reads_the_shorter_length_and_any_start() {
+        for path in &paths() {
+            let (a, b) = (ints(50, 3), ints(45, 4));
+            let exact: f64 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert_eq!(run_dot(path, &a, &b), exact, "{path}");
+            // slices starting off any vector boundary
+            for off in 1..9 {
+                let exact: f64 = a[off..].iter().zip(&b[..40]).map(|(x, y)| x * y).sum();
+                assert_eq!(
+                    run_dot(path, &a[off..], &b[..40]),
+                    exact,
+                    "{path}, off {off}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn axpy_matches_the_scalar_loop_bit_for_bit_on_every_length_and_path() {
+        // Rust never fuses a * x + y into an FMA on its own, so every path gives the bits
+        // of the scalar expression
+        for path in &paths() {
+            for n in LENGTHS {
+                let x = wavy(n, 0.7);
+                let y0 = wavy(n + 3, 1.1);
+                let a = -0.37;
+                let mut y = y0.clone();
+                run_axpy(path, a, &x, &mut y);
+                for i in 0..n {
+                    assert_eq!(y[i], y0[i] + a * x[i], "{path}, n = {n}, i = {i}");
+                }
+                // y longer than x: the tail is untouched
+                assert_eq!(y[n..], y0[n..], "{path}, n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn axpy_f32_matches_the_scalar_loop_bit_for_bit_on_every_length_and_path() {
+        for path in &paths() {
+            for n in LENGTHS {
+                // y of the size of a x, so that an error of an ulp in a x shows in the sum
+                let x: Vec<f32> = wavy(n, 0.9).iter().map(|&v| v as f32 * 1e-3).collect();
+                let y0: Vec<f64> = wavy(n + 3, 1.7).iter().map(|v| v * 2.5e-5).collect();
+                let a = 2.5e-2;
+                let mut y = y0.clone();
+                run_axpy_f32(path, a, &x, &mut y);
+                for i in 0..n {
+                    let want = y0[i] + a * f64::from(x[i]);
+                    assert_eq!(y[i], want, "{path}, n = {n}, i = {i}");
+                }
+                assert_eq!(y[n..], y0[n..], "{path}, n = {n}");
+                // x longer than y: only y's length is written
+                let mut short = y0[..n / 2].to_vec();
+                run_axpy_f32(path, a, &x, &mut short);
+                for i in 0..n / 2 {
+                    assert_eq!(short[i], y0[i] + a * f64::from(x[i]), "{path}, n = {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_dispatched_kernels_agree_with_the_baseline() {
+        for n in [0, 1, 7, 8, 31, 32, 33, 100] {
+            let (a, b) = (ints(n, 5), ints(n, 6));
+            assert_eq!(dot(&a, &b), dot::body(&a, &b), "n = {n}");
+            let (x, y0) = (wavy(n, 0.2), wavy(n, 0.4));
+            let (mut y1, mut y2) = (y0.clone(), y0.clone());
+            axpy(1.5, &x, &mut y1);
+            axpy::body(1.5, &x, &mut y2);
+            assert_eq!(y1, y2, "n = {n}");
+            let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            let (mut y1, mut y2) = (y0.clone(), y0);
+            axpy_f32(1.5, &xf, &mut y1);
+            axpy_f32::body(1.5, &xf, &mut y2);
+            assert_eq!(y1, y2, "n = {n}");
         }
     }
 }

@@ -229,7 +229,7 @@ fn worker_loop<M: Send + 'static>(sh: &Shared, tx: &Sender<M>, wrap: fn(WorkerMs
     }
 }
 
-/// Test-only: `REGSCOPE_TEST_PANIC=worker` makes the first job panic (see README.md).
+/// Test-only: `REGSCOPE_TEST_PANIC=worker` makes the first job panic (see docs/architecture.md).
 fn test_panic_once() {
     static DONE: AtomicBool = AtomicBool::new(false);
     if std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("worker")
