@@ -1,8 +1,10 @@
 //! The headless commands: `regscope path` and `regscope cv` (SPEC 6).
 
 mod args;
+mod top;
 
 pub use args::{Cli, Command, FitArgs, OutputFormat};
+pub use top::{Plan, plan};
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
@@ -11,22 +13,23 @@ use crate::config::Experiment;
 use crate::error::{Error, Result};
 use crate::report::{Report, Timings, to_csv, to_table, write_json};
 use crate::solver::{Control, cross_validate, fit_path, path_alphas};
-use crate::workflow::{DataSource, EMBEDDED_NAME, setup};
+use crate::workflow::{DataSource, EMBEDDED_NAME, normalize, setup_for};
 
-/// The experiment a command line describes: a config (if given) with flags on top.
-pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
+/// The experiment a command line describes: a config (if given) with flags on top;
+/// CV settings are checked only when `with_cv`.
+pub fn experiment_from_args(a: &FitArgs, with_cv: bool) -> Result<(Experiment, DataSource)> {
     let (mut exp, source) = match (&a.config, &a.data) {
         (Some(cfg), _) => {
             let exp = Experiment::load(cfg)?;
             let mut source = DataSource::for_experiment(&exp, Some(cfg));
             if let Some(d) = &a.data {
-                source = DataSource::File(d.clone());
+                source = DataSource::File(normalize(d));
             }
             (exp, source)
         }
         (None, Some(d)) => (
             Experiment::default_for(d, a.target.clone().unwrap_or_default()),
-            DataSource::File(d.clone()),
+            DataSource::File(normalize(d)),
         ),
         (None, None) => (
             Experiment::default_for(
@@ -36,18 +39,18 @@ pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
             DataSource::Embedded,
         ),
     };
-    a.apply(&mut exp)?;
+    a.apply(&mut exp, with_cv)?;
     Ok((exp, source))
 }
 
 /// Run `path` or `cv` and write the report to `out`.
 pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
-    let (exp, source) = experiment_from_args(a)?;
+    let (exp, source) = experiment_from_args(a, with_cv)?;
     let t0 = Instant::now();
-    let table = source.load()?;
+    let table = source.load_for(&exp)?;
     let load_ms = t0.elapsed().as_secs_f64() * 1e3;
     // moved: the table's columns are released as they are copied into the design
-    let s = setup(table, &exp)?;
+    let s = setup_for(table, &exp, with_cv)?;
     // the full fit and the folds share the cores: with K folds on c cores the last round of
     // folds would leave cores idle, and the full fit fills them
     let alphas = path_alphas(&s.prep, &s.settings);
@@ -103,5 +106,9 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
         OutputFormat::Table => w.write_all(to_table(&report).as_bytes()),
     }
     .and_then(|_| w.flush())
-    .map_err(|e| Error::new(format!("cannot write the output: {e}")))
+    .or_else(|e| match e.kind() {
+        // the reader went away (`regscope ... | head`): nothing more to say to it
+        std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(Error::new(format!("cannot write the output: {e}"))),
+    })
 }

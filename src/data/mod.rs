@@ -11,12 +11,15 @@
 mod design;
 #[cfg(test)]
 pub(crate) mod scratch;
+mod sniff;
 mod table;
+
+pub use sniff::CANDIDATES as SEPARATORS;
 
 pub use design::{
     Categorical, DataSpec, Dataset, MAX_LEVELS, Missing, build_dataset, build_dataset_owned,
 };
 pub use table::{
-    ColumnInfo, ColumnKind, DIABETES_CSV, SUPPORTED_EXTENSIONS, Table, embedded_diabetes,
-    load_table,
+    ColumnInfo, ColumnKind, DIABETES_CSV, LoadOptions, SUPPORTED_EXTENSIONS, Table,
+    embedded_diabetes, load_table, load_table_with,
 };
