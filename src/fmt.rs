@@ -23,11 +23,11 @@ pub fn num(x: f64) -> String {
         let s = if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.')
         } else {
-            &s
+            s.as_str()
         };
         if s == "-0" { "0".into() } else { s.to_string() }
     } else {
-        let (mantissa, e) = sci.split_once('e').unwrap_or((&sci, "0"));
+        let (mantissa, e) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
         let mantissa = mantissa.trim_end_matches('0').trim_end_matches('.');
         format!("{mantissa}e{e}")
     }

@@ -179,7 +179,7 @@ fn semicolon_tab_and_pipe_files_are_read_and_the_separator_is_named() {
 #[test]
 fn an_explicit_separator_wins_and_a_bad_one_is_refused() {
     let dir = scratch();
-    // the header alone would suggest ','; the flag says ';'
+    // with the flag, ',' inside a name is part of it
     let p = write(dir.path(), "f.csv", "a,x;b;y\n1;2;3\n2;1;4\n3;5;2\n4;3;6\n");
     let v = ok_json(&[
         "path",
@@ -235,7 +235,7 @@ fn a_target_near_the_float_limit_is_refused_and_huge_features_are_not() {
     for part in ["big.csv", "'y'", "data row 11", "1e308", "rescale"] {
         assert!(e.contains(part), "{part:?}: {e}");
     }
-    let p = write(dir.path(), "inf.csv", "x,y\n1,2\ninf,3\n2,4\n");
+    let p = write(dir.path(), "inf.csv", "x,y\n1,2\n1e309,3\n2,4\n");
     let e = one_line_error(&["path", "--data", s(&p), "--target", "y"]);
     assert!(
         e.contains("'x'") && e.contains("data row 2") && e.contains("inf"),
