@@ -6,12 +6,14 @@
 //! - [`data`] and [`config`]: polars loading into a design matrix; TOML experiments.
 //! - [`report`] and [`cli`]: the headless `path` / `cv` commands.
 //! - `tui`: the interactive workbench on top of all of them.
+//! - [`fmt`]: the one readable number format of tables and messages.
 //! - [`heap`]: allocator settings that keep released matrices from staying resident.
 
 pub mod cli;
 pub mod config;
 pub mod data;
 pub mod error;
+pub mod fmt;
 pub mod heap;
 pub mod pipeline;
 pub mod report;

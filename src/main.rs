@@ -4,7 +4,7 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use regscope::cli::{Cli, Command, run_fit};
+use regscope::cli::{Cli, Plan, plan, run_fit};
 
 fn main() -> ExitCode {
     // matrices freed along the way go back to the system instead of staying resident
@@ -24,30 +24,35 @@ fn main() -> ExitCode {
         eprintln!("regscope: internal error: {msg}{at} (please report this)");
     }));
     let cli = Cli::parse();
-    let mut out = io::stdout().lock();
-    let result = match &cli.command {
-        Some(Command::Path(a)) => run_fit(a, false, &mut out),
-        Some(Command::Cv(a)) => run_fit(a, true, &mut out),
-        Some(Command::Stats(a)) => regscope::cli::run_stats(a, &mut out),
-        None if cli.keys => {
-            let _ = write!(out, "{}", regscope::tui::keymap::markdown_table());
+    let result = plan(&cli).and_then(|p| match p {
+        Plan::Fit(a, with_cv) => run_fit(&a, with_cv, &mut io::stdout().lock()),
+        Plan::Stats(a) => regscope::cli::run_stats(&a, &mut io::stdout().lock()),
+        Plan::Keys => {
+            // a closed pipe (`regscope --keys | head`) is not an error
+            let _ = write!(
+                io::stdout().lock(),
+                "{}",
+                regscope::tui::keymap::markdown_table()
+            );
             Ok(())
         }
-        None => {
-            drop(out);
-            regscope::tui::run(regscope::tui::Options {
-                file: cli.file.clone(),
-                target: cli.target.clone(),
-                config: cli.config.clone(),
-                flags: regscope::tui::term::UiFlags {
-                    no_color: cli.no_color,
-                    ascii: cli.ascii,
-                    unicode: cli.unicode,
-                    mouse: cli.mouse,
-                },
-            })
-        }
-    };
+        Plan::Workbench {
+            file,
+            target,
+            config,
+        } => regscope::tui::run(regscope::tui::Options {
+            // `configs/../x.csv` shown as `x.csv`
+            file: file.map(|f| regscope::workflow::normalize(&f)),
+            target,
+            config,
+            flags: regscope::tui::term::UiFlags {
+                no_color: cli.no_color,
+                ascii: cli.ascii,
+                unicode: cli.unicode,
+                mouse: cli.mouse,
+            },
+        }),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

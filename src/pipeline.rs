@@ -11,7 +11,6 @@ use std::time::Instant;
 use ndarray::{Array1, Array2, ShapeBuilder};
 
 use crate::config::Experiment;
-use crate::data::embedded_diabetes;
 use crate::data::stats_file::{self, FoldProvenance, Provenance, StatsFile};
 use crate::data::stream::{self, FoldRule, KEEP_ROWS_VALUES, Source};
 use crate::error::{Error, Result};
@@ -80,19 +79,31 @@ impl Design {
         on_batch: stream::OnBatch,
     ) -> Result<Design> {
         let t = Instant::now();
-        let (src, name) = match source {
-            DataSource::Embedded => (
-                Source::Frame(embedded_diabetes().into_df()),
-                source.display(),
-            ),
-            DataSource::File(p) => {
-                let (path, _ext) = stream::resolve(p)?;
-                let separator = b',';
-                (Source::Files { path, separator }, p.display().to_string())
+        let (src, name, read_notes) = match source {
+            DataSource::File(p) if streams(p) => {
+                let (path, ext) = stream::resolve(p)?;
+                let separator = match exp.load_options().separator {
+                    Some(sep) => sep,
+                    None if ext == "csv" => sniff_file(&path),
+                    None => b',',
+                };
+                (
+                    Source::Files { path, separator },
+                    p.display().to_string(),
+                    Vec::new(),
+                )
+            }
+            // a table that fits easily is read whole, with every check and note of the
+            // in-memory reader (separator, duplicated headers, decimal commas)
+            _ => {
+                let table = source.load_for(exp)?;
+                let notes = table.notes().to_vec();
+                let name = table.source().to_string();
+                (Source::Frame(table.into_df()), name, notes)
             }
         };
         let rule = fold_rule(exp, with_folds);
-        let st = stream::accumulate(
+        let mut st = stream::accumulate(
             &src,
             &name,
             &exp.data_spec(),
@@ -100,6 +111,7 @@ impl Design {
             keep_rows_values,
             on_batch,
         )?;
+        st.notes.splice(0..0, read_notes);
         let load_ms = t.elapsed().as_secs_f64() * 1e3;
         let folds = match &rule {
             FoldRule::Shuffle { k, seed } => FoldProvenance::Shuffle { k: *k, seed: *seed },
@@ -297,6 +309,28 @@ impl Design {
             moments: self.moments.clone(),
         }
     }
+}
+
+/// Files larger than this, folders and globs are streamed; smaller files are read whole.
+pub const STREAM_BYTES: u64 = 64 << 20;
+
+/// Whether `path` is read in batches rather than whole.
+fn streams(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    if name.contains(['*', '?', '[']) || path.is_dir() {
+        return true;
+    }
+    std::fs::metadata(path).is_ok_and(|m| m.len() > STREAM_BYTES)
+}
+
+/// The separator of a CSV file, guessed from its first 64 KiB.
+fn sniff_file(path: &str) -> u8 {
+    use std::io::Read;
+    let mut head = Vec::new();
+    if let Ok(f) = std::fs::File::open(path) {
+        let _ = f.take(64 << 10).read_to_end(&mut head);
+    }
+    crate::data::sniff_separator(&head)
 }
 
 /// "column 3" in a solver message becomes the column's name.

@@ -272,7 +272,7 @@ fn workbench_end_to_end() {
     assert_eq!(exp.model.kind, ModelKind::ElasticNet);
     assert_eq!(exp.model.l1_ratio, Some(0.55));
     assert!(exp.model.alpha.is_some_and(|a| a > 0.0));
-    assert_eq!(exp.data.path, "sample-data/diabetes.csv");
+    assert_eq!(exp.data.path, "embedded:diabetes");
     assert_eq!(exp.data.target, "progression");
     assert_eq!(
         exp.to_toml_string(),

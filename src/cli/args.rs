@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::config::Experiment;
+use crate::config::{Experiment, parse_separator};
 use crate::data::Categorical;
 use crate::error::{Error, Result};
 use crate::solver::ModelKind;
@@ -125,6 +125,9 @@ pub struct FitArgs {
     /// Feature columns, comma-separated (default: every usable column but the target).
     #[arg(long, value_delimiter = ',', value_name = "COLS")]
     pub features: Option<Vec<String>>,
+    /// CSV field separator: , ; | or tab (default: detected from the first lines).
+    #[arg(long, value_name = "SEP")]
+    pub separator: Option<String>,
     /// String columns: one-hot (levels sorted, first dropped) or drop.
     #[arg(long, value_enum, value_name = "HOW")]
     pub categorical: Option<CategoricalArg>,
@@ -180,12 +183,24 @@ fn bad(flag: &str, value: impl std::fmt::Display, why: &str) -> Error {
 
 impl FitArgs {
     /// Put the flags on top of the experiment, with the same range checks as a config.
-    pub fn apply(&self, exp: &mut Experiment) -> Result<()> {
+    /// CV settings are checked only for a run that cross-validates (`with_cv`): a path
+    /// needs no folds.
+    pub fn apply(&self, exp: &mut Experiment, with_cv: bool) -> Result<()> {
         if let Some(t) = &self.target {
             exp.data.target = t.clone();
         }
         if let Some(f) = &self.features {
             exp.data.features = Some(f.clone());
+        }
+        if let Some(sep) = &self.separator {
+            if parse_separator(sep).is_none() {
+                return Err(bad(
+                    "separator",
+                    format!("{sep:?}"),
+                    "use one of , ; | or tab",
+                ));
+            }
+            exp.data.separator = Some(sep.clone());
         }
         if let Some(c) = self.categorical {
             exp.data.categorical = match c {
@@ -215,17 +230,17 @@ impl FitArgs {
                     "must be between 0 (ridge) and 1 (lasso)",
                 ));
             }
-            if let Some(implied) = exp.model.kind.implied_l1_ratio() {
-                if implied != r {
-                    return Err(bad(
-                        "l1-ratio",
-                        r,
-                        &format!(
-                            "contradicts the model {} (l1_ratio {implied}); use --model elastic-net for a mix",
-                            exp.model.kind
-                        ),
-                    ));
-                }
+            if let Some(implied) = exp.model.kind.implied_l1_ratio()
+                && implied != r
+            {
+                return Err(bad(
+                    "l1-ratio",
+                    r,
+                    &format!(
+                        "contradicts the model {} (l1_ratio {implied}); use --model elastic-net for a mix",
+                        exp.model.kind
+                    ),
+                ));
             }
             exp.model.l1_ratio = Some(r);
         }
@@ -257,7 +272,7 @@ impl FitArgs {
             exp.model.fit_intercept = false;
         }
         if let Some(k) = self.folds {
-            if k < 2 {
+            if k < 2 && with_cv {
                 return Err(bad("folds", k, "cross-validation needs at least 2 folds"));
             }
             exp.cv.folds = Some(k);

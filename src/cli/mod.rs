@@ -1,8 +1,10 @@
 //! The headless commands: `regscope path` and `regscope cv` (docs/spec.md §6).
 
 mod args;
+mod top;
 
 pub use args::{Cli, Command, FitArgs, OutputFormat, StatsArgs};
+pub use top::{Plan, plan};
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
@@ -12,22 +14,23 @@ use crate::error::{Error, Result};
 use crate::pipeline::Design;
 use crate::report::{Report, Timings, to_csv, to_table, write_json};
 use crate::solver::Control;
-use crate::workflow::{DataSource, EMBEDDED_NAME};
+use crate::workflow::{DataSource, EMBEDDED_NAME, normalize};
 
-/// The experiment a command line describes: a config (if given) with flags on top.
-pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
+/// The experiment a command line describes: a config (if given) with flags on top;
+/// CV settings are checked only when `with_cv`.
+pub fn experiment_from_args(a: &FitArgs, with_cv: bool) -> Result<(Experiment, DataSource)> {
     let (mut exp, source) = match (&a.config, &a.data) {
         (Some(cfg), _) => {
             let exp = Experiment::load(cfg)?;
             let mut source = DataSource::for_experiment(&exp, Some(cfg));
             if let Some(d) = &a.data {
-                source = DataSource::File(d.clone());
+                source = DataSource::File(normalize(d));
             }
             (exp, source)
         }
         (None, Some(d)) => (
             Experiment::default_for(d, a.target.clone().unwrap_or_default()),
-            DataSource::File(d.clone()),
+            DataSource::File(normalize(d)),
         ),
         (None, None) => (
             Experiment::default_for(
@@ -37,7 +40,7 @@ pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
             DataSource::Embedded,
         ),
     };
-    a.apply(&mut exp)?;
+    a.apply(&mut exp, with_cv)?;
     Ok((exp, source))
 }
 
@@ -92,12 +95,16 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
         OutputFormat::Table => w.write_all(to_table(&report).as_bytes()),
     }
     .and_then(|_| w.flush())
-    .map_err(|e| Error::new(format!("cannot write the output: {e}")))
+    .or_else(|e| match e.kind() {
+        // the reader went away (`regscope ... | head`): nothing more to say to it
+        std::io::ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(Error::new(format!("cannot write the output: {e}"))),
+    })
 }
 
 /// The statistics a command line asks for: streamed from its data, or read from `--stats`.
 pub fn design_from_args(a: &FitArgs, with_folds: bool) -> Result<Design> {
-    let (exp, source) = experiment_from_args(a)?;
+    let (exp, source) = experiment_from_args(a, with_folds)?;
     match &a.stats {
         Some(file) => {
             if a.data.is_some() || a.target.is_some() || a.features.is_some() {

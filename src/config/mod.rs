@@ -6,14 +6,17 @@
 //! config saved from the TUI loads back to the same experiment and a second save is
 //! byte-identical.
 
+mod write;
+
+pub use write::{DiskStamp, merge as merge_into_existing, write_atomic};
+
 use std::fmt::Write as _;
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer};
 
-use crate::data::{Categorical, DataSpec, Missing};
+use crate::data::{Categorical, DataSpec, LoadOptions, Missing, SEPARATORS};
 use crate::error::{Error, Result};
 use crate::solver::{ModelKind, PathSettings};
 
@@ -41,6 +44,7 @@ pub struct Experiment {
 pub struct DataSection {
     /// As written: relative paths are relative to the config file's folder
     /// (see [`Experiment::data_path`]), so a project folder can move as a whole.
+    /// [`EMBEDDED_DATA`] names the built-in diabetes sample from any folder.
     pub path: String,
     /// Required in a config: an experiment that guessed its target could silently
     /// change meaning when a column is added to the file.
@@ -51,6 +55,24 @@ pub struct DataSection {
     pub categorical: Categorical,
     #[serde(default)]
     pub missing: Missing,
+    /// The CSV field separator (`","`, `";"`, `"\t"` or `"|"`); unset: guessed from the
+    /// file's first lines.
+    #[serde(default)]
+    pub separator: Option<String>,
+}
+
+/// The `[data] path` of the diabetes sample compiled into regscope.
+pub const EMBEDDED_DATA: &str = "embedded:diabetes";
+
+/// A separator as configs and flags spell it: one of [`SEPARATORS`], or `tab`.
+pub fn parse_separator(s: &str) -> Option<u8> {
+    match s {
+        "tab" | "\\t" => Some(b'\t'),
+        _ => match s.as_bytes() {
+            [b] if SEPARATORS.contains(b) => Some(*b),
+            _ => None,
+        },
+    }
 }
 
 /// `[model]`: which of the four models, and the TUI's current alpha.
@@ -218,6 +240,7 @@ impl Experiment {
                 features: None,
                 categorical: Categorical::default(),
                 missing: Missing::default(),
+                separator: None,
             },
             model: ModelSection::default(),
             path: PathSection::default(),
@@ -228,6 +251,12 @@ impl Experiment {
 
     /// Reads and checks a config file. Errors are one line: `FILE: line N: ...`.
     pub fn load(path: &Path) -> Result<Experiment> {
+        Experiment::load_stamped(path).map(|(exp, _)| exp)
+    }
+
+    /// [`Experiment::load`], with a stamp of the file's contents for
+    /// [`Experiment::save_checked`].
+    pub fn load_stamped(path: &Path) -> Result<(Experiment, DiskStamp)> {
         let name = path.display().to_string();
         let text = match fs::read(path) {
             Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
@@ -246,7 +275,8 @@ impl Experiment {
                 )));
             }
         };
-        Experiment::from_toml_str(&text, &name)
+        let stamp = DiskStamp::of_bytes(text.as_bytes());
+        Ok((Experiment::from_toml_str(&text, &name)?, stamp))
     }
 
     /// Parses and checks config text; `origin` names it in errors (a file name, or
@@ -320,6 +350,9 @@ impl Experiment {
         }
         let _ = writeln!(w, "categorical = \"{}\"", self.data.categorical.name());
         let _ = writeln!(w, "missing = \"{}\"", self.data.missing.name());
+        if let Some(sep) = &self.data.separator {
+            let _ = writeln!(w, "separator = {}", toml_str(sep));
+        }
 
         let m = &self.model;
         let _ = writeln!(w, "\n[model]");
@@ -358,11 +391,38 @@ impl Experiment {
         s
     }
 
-    /// Writes the config atomically: a temporary file in the same folder, flushed to
-    /// disk, then renamed over the target, so a crash never leaves half a config.
-    /// Creates missing parent folders.
-    pub fn save(&self, path: &Path) -> Result<()> {
-        write_atomic(path, self.to_toml_string().as_bytes())
+    /// Writes the config atomically (a temporary file in the same folder, renamed over
+    /// the target), so a crash or a full disk never leaves half a config. Over an
+    /// existing config only the values change: the user's comments and layout stay, and
+    /// a second save of the same experiment is byte-identical. Creates missing folders.
+    pub fn save(&self, path: &Path) -> Result<DiskStamp> {
+        let existing = fs::read(path).ok().and_then(|b| String::from_utf8(b).ok());
+        let text = write::merge(existing.as_deref(), &self.to_toml_string());
+        write_atomic(path, text.as_bytes())?;
+        Ok(DiskStamp::of_bytes(text.as_bytes()))
+    }
+
+    /// [`Experiment::save`], refused when the file no longer holds what `loaded` stamped
+    /// (someone edited it since it was read or last saved): the caller asks the user
+    /// before saving again without the check. `None` skips the check (a new file).
+    pub fn save_checked(&self, path: &Path, loaded: Option<&DiskStamp>) -> Result<DiskStamp> {
+        if let Some(stamp) = loaded
+            && let Some(now) = DiskStamp::of_file(path)?
+            && now != *stamp
+        {
+            return Err(Error::new(format!(
+                "config '{}' was changed on disk since it was loaded; reload it to see the change, or save under another name",
+                path.display()
+            )));
+        }
+        self.save(path)
+    }
+
+    /// How to read the data file: the separator, when the config names one.
+    pub fn load_options(&self) -> LoadOptions {
+        LoadOptions {
+            separator: self.data.separator.as_deref().and_then(parse_separator),
+        }
     }
 
     fn validate(&self, at: &Locator) -> Result<()> {
@@ -370,8 +430,26 @@ impl Experiment {
         if d.path.trim().is_empty() {
             return Err(at.err("data", "path", "is empty", "give the data file's path"));
         }
+        if d.path.starts_with("embedded:") && d.path != EMBEDDED_DATA {
+            return Err(at.err(
+                "data",
+                "path",
+                &format!("= \"{}\" names no built-in sample", d.path),
+                &format!("the built-in sample is \"{EMBEDDED_DATA}\""),
+            ));
+        }
         if d.target.trim().is_empty() {
             return Err(at.err("data", "target", "is empty", "name the column to predict"));
+        }
+        if let Some(sep) = &d.separator
+            && parse_separator(sep).is_none()
+        {
+            return Err(at.err(
+                "data",
+                "separator",
+                &format!("= {} is not a separator regscope reads", toml_str(sep)),
+                "use \",\", \";\", \"\\t\" (tab) or \"|\", or remove it to detect the separator",
+            ));
         }
         if d.features.as_ref().is_some_and(|f| f.is_empty()) {
             return Err(at.err(
@@ -702,50 +780,6 @@ fn toml_error(text: &str, origin: &str, e: &toml::de::Error, default_fix: &str) 
     Error::new(format!(
         "{origin}: {line_txt}{sec_txt}{key_txt}{msg}; {fix}"
     ))
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let name = path.display().to_string();
-    let fail = |what: &str, e: std::io::Error| {
-        Error::new(format!(
-            "cannot save config '{name}': {what}: {e}; check that the folder is writable"
-        ))
-    };
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Error::new(format!("cannot save config '{name}': not a file name")))?;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(|e| fail("creating its folder", e))?;
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}-{nanos}",
-        file_name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-            .map_err(|e| fail("creating a temporary file", e))?;
-        f.write_all(bytes).map_err(|e| fail("writing", e))?;
-        f.sync_all().map_err(|e| fail("flushing to disk", e))?;
-        drop(f);
-        fs::rename(&tmp, path).map_err(|e| fail("replacing the file", e))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    } else if let Ok(d) = fs::File::open(&dir) {
-        // make the rename itself durable; not every platform allows syncing a folder
-        let _ = d.sync_all();
-    }
-    result
 }
 
 #[cfg(test)]

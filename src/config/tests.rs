@@ -619,3 +619,93 @@ fn every_shipped_config_loads_and_builds_its_dataset() {
         ]
     );
 }
+
+// ---- issue 12: comments kept, changes on disk noticed, the embedded sample, separators ----
+
+#[test]
+fn saving_over_a_commented_config_keeps_comments_and_is_stable() {
+    let dir = Scratch::new("keep");
+    let p = dir.file("exp.toml", FULL.as_bytes());
+    let mut e = Experiment::load(&p).unwrap();
+    e.model.alpha = Some(0.25);
+    e.save(&p).unwrap();
+    let first = fs::read_to_string(&p).unwrap();
+    assert!(first.starts_with("# a full config\n"), "{first}");
+    assert!(first.contains("alpha = 0.25") && !first.contains("alpha = 0.1\n"));
+    assert_eq!(Experiment::load(&p).unwrap(), e);
+    e.save(&p).unwrap();
+    assert_eq!(fs::read_to_string(&p).unwrap(), first);
+}
+
+#[test]
+fn a_config_changed_on_disk_is_not_overwritten() {
+    let dir = Scratch::new("changed");
+    let p = dir.file("exp.toml", FULL.as_bytes());
+    let (mut e, stamp) = Experiment::load_stamped(&p).unwrap();
+    // someone edits the file meanwhile
+    let edited = FULL.replace("seed = 42", "seed = 7");
+    fs::write(&p, &edited).unwrap();
+    e.model.alpha = Some(0.3);
+    let m = e.save_checked(&p, Some(&stamp)).unwrap_err().to_string();
+    assert_names(&m, &["exp.toml", "changed on disk"]);
+    assert_eq!(fs::read_to_string(&p).unwrap(), edited);
+    // with the stamp of what is there now, the save goes through and stamps anew
+    let now = DiskStamp::of_file(&p).unwrap().unwrap();
+    let next = e.save_checked(&p, Some(&now)).unwrap();
+    assert_eq!(DiskStamp::of_file(&p).unwrap(), Some(next));
+    e.model.alpha = Some(0.4);
+    e.save_checked(&p, Some(&next)).unwrap();
+}
+
+#[test]
+fn the_embedded_sample_name_loads_from_any_folder() {
+    let dir = Scratch::new("embedded");
+    let e = Experiment::default_for(EMBEDDED_DATA, "progression");
+    let p = dir.0.join("deep/exp.toml");
+    e.save(&p).unwrap();
+    let back = Experiment::load(&p).unwrap();
+    assert_eq!(back.data.path, "embedded:diabetes");
+    let source = crate::workflow::DataSource::for_experiment(&back, Some(&p));
+    assert_eq!(source, crate::workflow::DataSource::Embedded);
+    assert_eq!(source.load_for(&back).unwrap().n_rows(), 442);
+    let m = fail("[data]\npath = \"embedded:iris\"\ntarget = \"y\"\n");
+    assert_names(
+        &m,
+        &[
+            "line 2",
+            "[data] path",
+            "embedded:iris",
+            "embedded:diabetes",
+        ],
+    );
+}
+
+#[test]
+fn legacy_saves_of_the_sample_still_open_it() {
+    let dir = Scratch::new("legacy");
+    let p = dir.file(
+        "exp.toml",
+        b"[data]\npath = \"sample-data/diabetes.csv\"\ntarget = \"progression\"\n",
+    );
+    let e = Experiment::load(&p).unwrap();
+    let source = crate::workflow::DataSource::for_experiment(&e, Some(&p));
+    assert_eq!(source, crate::workflow::DataSource::Embedded);
+}
+
+#[test]
+fn separator_key_is_checked_and_round_trips() {
+    for (written, byte) in [
+        (",", b','),
+        (";", b';'),
+        ("\\t", b'\t'),
+        ("tab", b'\t'),
+        ("|", b'|'),
+    ] {
+        let e = parse(&format!("{MINIMAL}separator = \"{written}\"\n")).unwrap();
+        assert_eq!(e.load_options().separator, Some(byte), "{written}");
+        assert_round_trips(&e);
+    }
+    let m = fail(&format!("{MINIMAL}separator = \"::\"\n"));
+    assert_names(&m, &["line 4", "[data] separator", "\"::\""]);
+    assert_eq!(parse(MINIMAL).unwrap().load_options().separator, None);
+}

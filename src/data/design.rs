@@ -156,7 +156,7 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
     if rows_total == 0 {
         bail!("'{src}' has no data rows; check that the file holds a header row and data");
     }
-    let mut notes = Vec::new();
+    let mut notes = table.notes().to_vec();
 
     // The fold column: exists, integer-valued, never a feature.
     let fold = match &spec.fold_column {
@@ -367,6 +367,7 @@ fn fill(table: Table, plan: Plan) -> Result<Dataset> {
 
     let mut y = vec![0.0f64; n];
     copy_numeric(src, &table.take(src, &plan.target)?, kept, &mut y)?;
+    check_target_scale(src, &plan.target, &y, kept)?;
 
     let fold_values = match &plan.fold {
         Some(name) => Some(fold_ids(src, &table.take(src, name)?, kept)?),
@@ -679,19 +680,59 @@ pub(super) fn copy_numeric(
         return Err(short());
     }
     if let Some(i) = out.iter().position(|v| !v.is_finite()) {
-        let row = match kept {
-            None => i,
-            Some(k) => k
-                .iter()
-                .enumerate()
-                .filter(|(_, k)| **k)
-                .nth(i)
-                .map_or(i, |(r, _)| r),
-        };
         bail!(
             "column '{name}' of '{src}' holds an infinite value ({}) in data row {}; fix or remove that row",
             out[i],
-            row + 1
+            data_row(i, kept)
+        );
+    }
+    Ok(())
+}
+
+/// The 1-based data row of the `i`-th kept row.
+fn data_row(i: usize, kept: Option<&[bool]>) -> usize {
+    let row = match kept {
+        None => i,
+        Some(k) => k
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| **k)
+            .nth(i)
+            .map_or(i, |(r, _)| r),
+    };
+    row + 1
+}
+
+/// The MSE, R² and CV errors sum squared deviations of the target: when n times a
+/// squared deviation from the mean exceeds the largest float, they are infinite whatever
+/// the solver does. Features are scaled before squaring, so only the target is refused.
+pub(super) fn check_target_scale(
+    src: &str,
+    name: &str,
+    y: &[f64],
+    kept: Option<&[bool]>,
+) -> Result<()> {
+    let n = y.len().max(1) as f64;
+    let scale = y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if scale == 0.0 || !scale.is_finite() {
+        return Ok(());
+    }
+    // the mean of y / scale, times scale: no sum can overflow
+    let mean = y.iter().map(|v| v / scale).sum::<f64>() / n * scale;
+    let limit = (f64::MAX / n).sqrt();
+    // the row that overflows most: a lone huge value drags the mean, so smaller rows may
+    // exceed the limit too, but the huge one is what the user must rescale
+    let worst = y
+        .iter()
+        .enumerate()
+        .max_by(|a, b| (a.1 - mean).abs().total_cmp(&(b.1 - mean).abs()))
+        .map(|(i, _)| i);
+    if let Some(i) = worst.filter(|&i| (y[i] - mean).abs() > limit) {
+        let power = scale.log10().floor() as i32 - 3;
+        bail!(
+            "target '{name}' of '{src}' holds {} in data row {}: its squared deviation from the mean overflows, so the MSE and R² would be infinite; rescale the target (e.g. divide it by 1e{power}) and fit again",
+            crate::fmt::num(y[i]),
+            data_row(i, kept)
         );
     }
     Ok(())
@@ -1284,6 +1325,52 @@ mod tests {
                 .unwrap();
         let m = err(&Table::new("inf", df), &spec_target("y"));
         assert!(m.contains("-inf") && m.contains("data row 3"), "{m}");
+    }
+
+    #[test]
+    fn a_target_whose_squares_overflow_is_refused_naming_row_and_value() {
+        let mut text = String::from("x,y\n");
+        for i in 0..50 {
+            let y = if i == 7 {
+                "1e308".to_string()
+            } else {
+                i.to_string()
+            };
+            text.push_str(&format!("{i},{y}\n"));
+        }
+        let m = err(&csv("big.csv", &text), &spec_target("y"));
+        for part in [
+            "'y'",
+            "big.csv",
+            "data row 8",
+            "1e308",
+            "rescale the target",
+        ] {
+            assert!(m.contains(part), "{part:?} not in {m}");
+        }
+        // just under the limit still loads: 1e150 squared times 50 is finite
+        let text = text.replace("1e308", "1e150");
+        assert!(build_dataset(&csv("ok.csv", &text), &spec_target("y")).is_ok());
+    }
+
+    #[test]
+    fn huge_but_finite_features_are_not_refused() {
+        let mut text = String::from("big,y\n");
+        for i in 0..20 {
+            text.push_str(&format!("{}e307,{}\n", 1 + i % 4, i % 3));
+        }
+        let d = build_dataset(&csv("huge.csv", &text), &spec_target("y")).unwrap();
+        assert_eq!(d.x[(1, 0)], 2e307);
+    }
+
+    #[test]
+    fn infinite_values_in_a_csv_name_column_row_and_value() {
+        let t = csv("inf.csv", "x,y\n1,2\n1e309,3\n2,4\n");
+        let m = err(&t, &spec_target("y"));
+        assert!(
+            m.contains("'x'") && m.contains("data row 2") && m.contains("inf"),
+            "{m}"
+        );
     }
 
     #[test]

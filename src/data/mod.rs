@@ -11,14 +11,22 @@
 mod design;
 #[cfg(test)]
 pub(crate) mod scratch;
+mod sniff;
 pub mod stats_file;
 pub mod stream;
 mod table;
+
+pub use sniff::CANDIDATES as SEPARATORS;
+
+/// The separator of CSV text among `,` `;` tab and `|` (`,` when unsure).
+pub fn sniff_separator(head: &[u8]) -> u8 {
+    sniff::sniff(head, b',')
+}
 
 pub use design::{
     Categorical, DataSpec, Dataset, MAX_LEVELS, Missing, build_dataset, build_dataset_owned,
 };
 pub use table::{
-    ColumnInfo, ColumnKind, DIABETES_CSV, SUPPORTED_EXTENSIONS, Table, embedded_diabetes,
-    load_table,
+    ColumnInfo, ColumnKind, DIABETES_CSV, LoadOptions, SUPPORTED_EXTENSIONS, Table,
+    embedded_diabetes, load_table, load_table_with,
 };

@@ -18,7 +18,8 @@ use std::sync::mpsc::{Receiver, sync_channel};
 use polars::prelude::*;
 
 use super::design::{
-    Categorical, DataSpec, MAX_LEVELS, copy_numeric, fold_ids as fold_values, one_hot,
+    Categorical, DataSpec, MAX_LEVELS, check_target_scale, copy_numeric, fold_ids as fold_values,
+    one_hot,
 };
 use super::table::{Class, class_of, csv_read_error_hint, missing_mask, text_values};
 use crate::bail;
@@ -101,7 +102,7 @@ pub fn resolve(path: &Path) -> Result<(String, String)> {
         }
         return match exts.len() {
             0 => bail!(
-                "folder '{name}' holds no data file (.csv, .parquet, .ipc, ...); give a file, a folder of data files or a glob"
+                "'{name}' is a folder with no data file in it (.csv, .parquet, .ipc, ...); give a file, a folder of data files or a glob"
             ),
             1 => {
                 let ext = exts.into_iter().next().unwrap_or_default();
@@ -737,6 +738,7 @@ fn stream_pass(
             .column(plan.target.as_str())
             .map_err(|e| Error::new(format!("cannot read '{src}': {e}")))?;
         copy_numeric(src, tcol, kept, &mut y).map_err(|e| row_offset(e, seen))?;
+        check_target_scale(src, &plan.target, &y, kept).map_err(|e| row_offset(e, seen))?;
         let ids: Vec<u32> = match (&shuffled, &plan.fold) {
             (Some(all), _) => {
                 let start = fold_ids.len();

@@ -2,10 +2,13 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::Cursor;
+use std::io::{Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use polars::io::mmap::MmapBytesReader;
 use polars::prelude::*;
+
+use super::sniff::{describe, first_ragged_row, header, sniff};
 
 use crate::bail;
 use crate::error::{Error, Result};
@@ -22,12 +25,27 @@ pub const DIABETES_CSV: &[u8] = include_bytes!("../../sample-data/diabetes.csv")
 /// pandas and polars write for missing floats.
 pub(super) const CSV_NULLS: &[&str] = &["", "NA", "NaN", "null"];
 
+/// Bytes of a file read to guess its separator.
+const SNIFF_BYTES: u64 = 64 << 10;
+
+/// Bytes of a file read again to explain a CSV parse error.
+const EXPLAIN_BYTES: u64 = 16 << 20;
+
+/// How to read a file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// The field separator of CSV/TSV; `None`: guessed from the first lines among
+    /// `,` `;` tab and `|`.
+    pub separator: Option<u8>,
+}
+
 /// A loaded data file. Keeps its source name so every later error can say which file
-/// it is about.
+/// it is about, and notes about how it was read.
 #[derive(Debug, Clone)]
 pub struct Table {
     df: DataFrame,
     source: String,
+    notes: Vec<String>,
 }
 
 /// How a column can enter a model, as the target/feature pickers show it.
@@ -60,17 +78,28 @@ impl Table {
         Table {
             df,
             source: source.into(),
+            notes: Vec::new(),
         }
     }
 
     /// Parses CSV text held in memory (embedded samples, pasted data) with the same
-    /// rules as [`load_table`].
+    /// rules as [`load_table`], the separator guessed.
     pub fn from_csv_bytes(name: &str, bytes: &[u8]) -> Result<Table> {
-        let df = csv_options(b',')
-            .into_reader_with_file_handle(Cursor::new(bytes))
-            .finish()
-            .map_err(|e| read_error(name, "CSV", &e))?;
-        Ok(Table::new(name, df))
+        Table::from_csv_bytes_with(name, bytes, &LoadOptions::default())
+    }
+
+    /// [`Table::from_csv_bytes`] with options.
+    pub fn from_csv_bytes_with(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Table> {
+        let head = &bytes[..bytes.len().min(SNIFF_BYTES as usize)];
+        csv_table(name, head, Cursor::new(bytes), b',', opts, &|| {
+            bytes.to_vec()
+        })
+    }
+
+    /// How the file was read, when that was a guess the user should know about (a
+    /// detected separator, a renamed duplicate header).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The file name as the user gave it, for display and error messages.
@@ -127,7 +156,14 @@ pub fn embedded_diabetes() -> Table {
 /// Reads a data file, choosing the format from its extension (CSV/TSV, Parquet,
 /// IPC/Feather v2). Every failure is one line naming the file and what to do.
 pub fn load_table(path: &Path) -> Result<Table> {
+    load_table_with(path, &LoadOptions::default())
+}
+
+/// [`load_table`] with options (the CSV separator).
+pub fn load_table_with(path: &Path, opts: &LoadOptions) -> Result<Table> {
     let name = path.display().to_string();
+    // a folder or a missing file first: its extension is beside the point
+    let mut file = open(path, &name)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
@@ -147,23 +183,141 @@ pub fn load_table(path: &Path) -> Result<Table> {
             "cannot read '{name}': it {what}; supported: {supported} (rename or convert the file)"
         );
     }
-    let file = open(path, &name)?;
-    let df = match ext.as_str() {
+    let io_error = |e: std::io::Error| {
+        Error::new(format!(
+            "cannot read data file '{name}': {e}; check that it is still there and readable"
+        ))
+    };
+    match ext.as_str() {
         "csv" | "tsv" => {
-            let sep = if ext == "tsv" { b'\t' } else { b',' };
-            csv_options(sep)
-                .into_reader_with_file_handle(file)
-                .finish()
-                .map_err(|e| read_error(&name, "CSV", &e))?
+            let default = if ext == "tsv" { b'\t' } else { b',' };
+            let mut head = Vec::new();
+            (&mut file)
+                .take(SNIFF_BYTES)
+                .read_to_end(&mut head)
+                .map_err(io_error)?;
+            file.seek(SeekFrom::Start(0)).map_err(io_error)?;
+            let whole = || {
+                let mut bytes = Vec::new();
+                if let Ok(f) = File::open(path) {
+                    let _ = f.take(EXPLAIN_BYTES).read_to_end(&mut bytes);
+                }
+                bytes
+            };
+            csv_table(&name, &head, file, default, opts, &whole)
         }
-        "parquet" | "pq" => {
-            read_parquet(path, file).map_err(|e| read_error(&name, "Parquet", &e))?
-        }
+        "parquet" | "pq" => read_parquet(path, file)
+            .map(|df| Table::new(name.clone(), df))
+            .map_err(|e| read_error(&name, "Parquet", &e)),
         _ => IpcReader::new(file)
             .finish()
-            .map_err(|e| read_error(&name, "Arrow IPC (Feather v2)", &e))?,
-    };
-    Ok(Table::new(name, df))
+            .map(|df| Table::new(name.clone(), df))
+            .map_err(|e| read_error(&name, "Arrow IPC (Feather v2)", &e)),
+    }
+}
+
+/// Reads delimited text: the separator given or sniffed from `head` (the file's first
+/// bytes), then the checks polars does not make. `whole` re-reads the text to explain a
+/// parse error.
+fn csv_table<R: MmapBytesReader>(
+    name: &str,
+    head: &[u8],
+    reader: R,
+    default: u8,
+    opts: &LoadOptions,
+    whole: &dyn Fn() -> Vec<u8>,
+) -> Result<Table> {
+    let sep = opts.separator.unwrap_or_else(|| sniff(head, default));
+    let df = csv_options(sep)
+        .into_reader_with_file_handle(reader)
+        .finish()
+        .map_err(|e| csv_error(name, sep, &e, &whole()))?;
+    let mut notes = Vec::new();
+    if opts.separator.is_none() && sep != default {
+        notes.push(format!(
+            "read with {} between fields (detected; --separator or [data] separator sets it)",
+            describe(sep)
+        ));
+    }
+    notes.extend(renamed_headers(&header(head, sep), &df));
+    check_decimal_commas(name, &df)?;
+    Ok(Table {
+        df,
+        source: name.to_string(),
+        notes,
+    })
+}
+
+/// A note for each header name polars renamed because it repeats an earlier one.
+fn renamed_headers(written: &[String], df: &DataFrame) -> Vec<String> {
+    let read = df.get_column_names();
+    if written.len() != read.len() {
+        return Vec::new();
+    }
+    let mut notes = Vec::new();
+    for (i, (w, r)) in written.iter().zip(&read).enumerate() {
+        if w != r.as_str() && written[..i].contains(w) {
+            notes.push(format!(
+                "the header names '{w}' twice: column {} is read as '{r}' (rename it in the file)",
+                i + 1
+            ));
+        }
+    }
+    notes
+}
+
+/// Numbers written with a decimal comma (`1,5`) are read as text; say so instead of
+/// letting them become a text column (or a puzzling target error) further on.
+fn check_decimal_commas(name: &str, df: &DataFrame) -> Result<()> {
+    fn comma_number(v: &str) -> bool {
+        let v = v.trim();
+        let v = v.strip_prefix(['-', '+']).unwrap_or(v);
+        match v.split_once(',') {
+            Some((a, b)) => {
+                !b.is_empty()
+                    && a.bytes().all(|c| c.is_ascii_digit())
+                    && b.bytes().all(|c| c.is_ascii_digit())
+            }
+            None => !v.is_empty() && v.bytes().all(|c| c.is_ascii_digit()),
+        }
+    }
+    for c in df.columns() {
+        if !c.dtype().is_string() {
+            continue;
+        }
+        let Ok(values) = c.str() else { continue };
+        let mut first_comma = None;
+        let mut all_numbers = true;
+        for (row, v) in values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            if !comma_number(v) {
+                all_numbers = false;
+                break;
+            }
+            if first_comma.is_none() && v.contains(',') {
+                first_comma = Some((row, v.to_string()));
+            }
+        }
+        if let (true, Some((row, v))) = (all_numbers, first_comma) {
+            bail!(
+                "column '{}' of '{name}' holds numbers with a decimal comma ('{v}' in data row {}); regscope reads decimal points: export the file with '.' as the decimal mark",
+                c.name(),
+                row + 1
+            );
+        }
+    }
+    Ok(())
+}
+
+/// A CSV parse error, explained when the rows do not match the header.
+fn csv_error(name: &str, sep: u8, e: &PolarsError, bytes: &[u8]) -> Error {
+    match first_ragged_row(bytes, sep) {
+        Some((row, k, h)) => Error::new(format!(
+            "cannot read '{name}' as CSV: data row {row} has {k} fields separated by {} but the header has {h}; if its numbers use decimal commas, export it with decimal points (or with ';' between fields), else quote the values that hold the separator",
+            describe(sep)
+        )),
+        None => read_error(name, "CSV", e),
+    }
 }
 
 fn open(path: &Path, name: &str) -> Result<File> {
@@ -404,11 +558,62 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_header_names_do_not_panic() {
-        let r = Table::from_csv_bytes("dup.csv", b"a,a,y\n1,2,3\n");
-        if let Err(e) = r {
-            assert!(e.message().contains("dup.csv"), "{e}");
-        }
+    fn duplicate_header_names_are_renamed_and_noted() {
+        let t = Table::from_csv_bytes("dup.csv", b"a,a,y\n1,2,3\n").unwrap();
+        assert_eq!(t.column_names(), vec!["a", "a_duplicated_0", "y"]);
+        assert_eq!(t.notes().len(), 1);
+        let n = &t.notes()[0];
+        assert!(n.contains("'a' twice") && n.contains("column 2") && n.contains("a_duplicated_0"));
+        // spaces make names different, not duplicates
+        let t = Table::from_csv_bytes("sp.csv", b"a, a,y\n1,2,3\n").unwrap();
+        assert!(t.notes().is_empty(), "{:?}", t.notes());
+    }
+
+    #[test]
+    fn separators_are_detected_and_named_in_a_note() {
+        let t = Table::from_csv_bytes("semi.csv", b"a;b;y\n1;2.5;3\n4;5;6\n").unwrap();
+        assert_eq!(t.column_names(), vec!["a", "b", "y"]);
+        assert_eq!(t.columns()[1].kind, ColumnKind::Numeric);
+        assert!(t.notes()[0].contains("';'"), "{:?}", t.notes());
+        // the usual separator needs no note
+        let t = Table::from_csv_bytes("c.csv", b"a,b\n1,2\n").unwrap();
+        assert!(t.notes().is_empty());
+        // a given separator is used as is, without a note
+        let opts = LoadOptions {
+            separator: Some(b'|'),
+        };
+        let t = Table::from_csv_bytes_with("p.csv", b"a,b|y\n1|2\n", &opts).unwrap();
+        assert_eq!(t.column_names(), vec!["a,b", "y"]);
+        assert!(t.notes().is_empty());
+        // a .tsv whose fields are separated by ';' is read with ';'
+        let dir = Scratch::new("tsvsemi");
+        let p = dir.file("t.tsv", b"a;b\n1;2\n");
+        let t = load_table(&p).unwrap();
+        assert_eq!(t.column_names(), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn decimal_commas_are_an_error_naming_column_row_and_value() {
+        let e = Table::from_csv_bytes("eu.csv", b"a;y\n1;2\n3;-4,5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("'y'") && e.contains("eu.csv") && e.contains("'-4,5'"),
+            "{e}"
+        );
+        assert!(e.contains("data row 2") && e.contains("decimal"), "{e}");
+        // text that only looks a little like numbers is left alone
+        let t = Table::from_csv_bytes("txt.csv", b"a;y\n1,5 cm;2\nx;3\n").unwrap();
+        assert!(matches!(t.columns()[0].kind, ColumnKind::Text { .. }));
+        // with ',' between fields too, the rows come out longer than the header
+        let e = Table::from_csv_bytes("eu.csv", b"a,y\n1,5,2,5\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("data row 1 has 4 fields") && e.contains("header has 2"),
+            "{e}"
+        );
+        assert!(e.contains("decimal commas"), "{e}");
     }
 
     #[test]
@@ -447,6 +652,9 @@ mod tests {
         let m = load_table(&sub).unwrap_err().message().to_string();
         assert!(m.contains("folder.csv") && m.contains("folder"), "{m}");
         assert!(!m.contains('\n'));
+        // a folder without an extension (`--data /tmp`) is still called a folder
+        let m = load_table(&dir.0).unwrap_err().message().to_string();
+        assert!(m.contains("is a folder") && !m.contains("extension"), "{m}");
     }
 
     #[test]

@@ -6,7 +6,8 @@ mod text;
 pub use json::{to_json, write_json};
 pub use text::{to_csv, to_table};
 
-use crate::solver::{CvResult, PathResult};
+use crate::fmt::num;
+use crate::solver::{CvResult, GridSource, PathResult};
 
 /// Wall milliseconds of each stage (docs/spec.md §6 `timings_ms`).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -51,6 +52,7 @@ impl Report<'_> {
             .map(|w| w.describe(self.features))
             .collect();
         if let Some(cv) = self.cv {
+            out.extend(edge_warning(self.path, cv));
             for (f, w) in &cv.warnings {
                 let text = format!("cv fold {f}: {}", w.describe(self.features));
                 if !out.contains(&text) {
@@ -60,4 +62,45 @@ impl Report<'_> {
         }
         out
     }
+}
+
+/// A warning when the CV minimum sits at an end of the grid: the error might keep
+/// falling beyond it, so alpha_min (and comparisons between penalties) are not to be
+/// trusted until the grid is extended.
+pub fn edge_warning(path: &PathResult, cv: &CvResult) -> Option<String> {
+    let m = path.alphas.len();
+    if m < 2 {
+        return None;
+    }
+    let explicit = path.grid_source == GridSource::Explicit;
+    if cv.index_min == m - 1 {
+        let fix = if explicit {
+            "add smaller alphas to path.alphas (--alphas), or remove it and set path.eps (--eps)"
+                .to_string()
+        } else {
+            let eps = path.alphas[m - 1] / path.alphas[0];
+            format!(
+                "extend the grid with a smaller path.eps (--eps {}; now {})",
+                num(eps / 100.0),
+                num(eps)
+            )
+        };
+        return Some(format!(
+            "alpha_min is the smallest alpha of the grid (index {} of 0..{}): the CV error may still fall below it; {fix}",
+            m - 1,
+            m - 1
+        ));
+    }
+    if cv.index_min == 0 {
+        let more = if path.l1_ratio == 0.0 || explicit {
+            "; a larger alpha may do better: list larger ones in path.alphas (--alphas)"
+        } else {
+            ""
+        };
+        return Some(format!(
+            "alpha_min is the largest alpha of the grid (index 0 of 0..{}): the most penalized fit predicts best, so the features may not help predict the target{more}",
+            m - 1
+        ));
+    }
+    None
 }

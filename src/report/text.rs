@@ -3,18 +3,7 @@
 use std::fmt::Write;
 
 use super::Report;
-
-/// A number the way people read it: plain in [1e-3, 1e5), scientific outside.
-fn g(x: f64) -> String {
-    let a = x.abs();
-    if a == 0.0 || (1e-3..1e5).contains(&a) {
-        let s = format!("{x:.6}");
-        let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" { "0".into() } else { s.to_string() }
-    } else {
-        format!("{x:.4e}")
-    }
-}
+use crate::fmt::num as g;
 
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
@@ -24,8 +13,10 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// One row per alpha: alpha, intercept, n_nonzero, r2, rel_gap, n_iter, [cv_mean, cv_se],
-/// then each feature's coefficient on the original scale.
+/// One row per alpha (README "CSV columns"): alpha, intercept, n_nonzero, r2, rel_gap,
+/// n_iter; with CV cv_mean, cv_se, is_alpha_min, is_alpha_1se; then each feature's
+/// coefficient on the original scale (named as the feature), then on the standardized
+/// scale (`coef_std_{feature}`). Numbers are written in full (shortest round-trip form).
 pub fn to_csv(r: &Report) -> String {
     let p = r.path;
     let mut out = String::new();
@@ -34,10 +25,16 @@ pub fn to_csv(r: &Report) -> String {
         .map(String::from)
         .collect::<Vec<_>>();
     if r.cv.is_some() {
-        head.push("cv_mean".into());
-        head.push("cv_se".into());
+        for h in ["cv_mean", "cv_se", "is_alpha_min", "is_alpha_1se"] {
+            head.push(h.into());
+        }
     }
     head.extend(r.features.iter().map(|f| csv_field(f)));
+    head.extend(
+        r.features
+            .iter()
+            .map(|f| csv_field(&format!("coef_std_{f}"))),
+    );
     out.push_str(&head.join(","));
     out.push('\n');
     for k in 0..p.alphas.len() {
@@ -52,8 +49,11 @@ pub fn to_csv(r: &Report) -> String {
         if let Some(cv) = r.cv {
             row.push(format!("{:?}", cv.cv_mean[k]));
             row.push(format!("{:?}", cv.cv_se[k]));
+            row.push((k == cv.index_min).to_string());
+            row.push((k == cv.index_1se).to_string());
         }
         row.extend(p.coef.row(k).iter().map(|v| format!("{v:?}")));
+        row.extend(p.coef_std.row(k).iter().map(|v| format!("{v:?}")));
         out.push_str(&row.join(","));
         out.push('\n');
     }
@@ -78,7 +78,7 @@ pub fn to_table(r: &Report) -> String {
         },
         r.target,
         r.features.len(),
-        p.l1_ratio
+        g(p.l1_ratio)
     );
     for n in r.notes {
         let _ = writeln!(s, "note: {n}");
@@ -88,7 +88,7 @@ pub fn to_table(r: &Report) -> String {
     }
     let _ = writeln!(s);
     let mut head = format!(
-        "{:>5} {:>12} {:>5} {:>8} {:>9} {:>6}",
+        "{:>5} {:>11} {:>5} {:>8} {:>9} {:>6}",
         "k", "alpha", "nnz", "R2", "rel_gap", "iter"
     );
     if r.cv.is_some() {
@@ -98,12 +98,12 @@ pub fn to_table(r: &Report) -> String {
     for k in 0..p.alphas.len() {
         let _ = write!(
             s,
-            "{:>5} {:>12} {:>5} {:>8.4} {:>9.1e} {:>6}",
+            "{:>5} {:>11} {:>5} {:>8} {:>9} {:>6}",
             k,
             g(p.alphas[k]),
             p.n_nonzero[k],
-            p.r2[k],
-            p.rel_gap[k],
+            g(p.r2[k]),
+            g(p.rel_gap[k]),
             p.n_iter[k]
         );
         if let Some(cv) = r.cv {
@@ -123,11 +123,11 @@ pub fn to_table(r: &Report) -> String {
     };
     let _ = writeln!(
         s,
-        "\ncoefficients at {label} = {:.6e} (original scale; standardized in brackets):",
-        p.alphas[k]
+        "\ncoefficients at {label} = {} (original scale; standardized in brackets):",
+        g(p.alphas[k])
     );
     let width = r.features.iter().map(|f| f.len()).max().unwrap_or(8).max(9);
-    let _ = writeln!(s, "{:>width$} {:>14.6}", "intercept", p.intercept[k]);
+    let _ = writeln!(s, "{:>width$} {:>12}", "intercept", g(p.intercept[k]));
     for (j, f) in r.features.iter().enumerate() {
         let c = p.coef[(k, j)];
         let tag = if p.constant[j] {
@@ -139,35 +139,21 @@ pub fn to_table(r: &Report) -> String {
         };
         let _ = writeln!(
             s,
-            "{f:>width$} {c:>14.6} [{:>11.5}]{tag}",
-            p.coef_std[(k, j)]
+            "{f:>width$} {:>12} [{:>11}]{tag}",
+            g(c),
+            g(p.coef_std[(k, j)])
         );
     }
     if let Some(cv) = r.cv {
         let _ = writeln!(
             s,
-            "\n{}-fold CV: alpha_min = {:.6e} (cv_mse {:.6}), alpha_1se = {:.6e} (cv_mse {:.6})",
+            "\n{}-fold CV: alpha_min = {} (cv_mse {}), alpha_1se = {} (cv_mse {})",
             cv.folds,
-            cv.alpha_min,
-            cv.cv_mean[cv.index_min],
-            cv.alpha_1se,
-            cv.cv_mean[cv.index_1se]
+            g(cv.alpha_min),
+            g(cv.cv_mean[cv.index_min]),
+            g(cv.alpha_1se),
+            g(cv.cv_mean[cv.index_1se])
         );
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::g;
-
-    #[test]
-    fn numbers_read_naturally() {
-        assert_eq!(g(0.5), "0.5");
-        assert_eq!(g(12.0), "12");
-        assert_eq!(g(0.0), "0");
-        assert_eq!(g(1.5e-7), "1.5000e-7");
-        assert_eq!(g(2.5e6), "2.5000e6");
-        assert_eq!(g(-0.25), "-0.25");
-    }
 }

@@ -406,7 +406,10 @@ mod tests {
     }
 
     fn vals(j: usize) -> [f64; 2] {
-        [(j as f64 * 0.37).sin(), if j % 3 == 0 { -1.0 } else { 1.0 }]
+        [
+            (j as f64 * 0.37).sin(),
+            if j.is_multiple_of(3) { -1.0 } else { 1.0 },
+        ]
     }
 
     /// the right-hand side c0 a_S + c1 b_S in the factor's order

@@ -370,7 +370,6 @@ fn moments_fold(
             return gathered_fold(prep, fold_ids, f, s, alphas, ctl);
         }
     }
-<<<<<<< HEAD
     let ctl = ctl.silent();
     let raw = solve_gram(&gd, s, alphas, &ctl, false, None)?;
     let nt = gd.n() as f64;
@@ -383,79 +382,6 @@ fn moments_fold(
         .filter(|w| match w {
             SolverWarning::ConstantColumn(j) => {
                 !spec.full_constant.get(*j).copied().unwrap_or(false)
-=======
-    let nt = t.n;
-    // the fold's own scaling (docs/spec.md §2, per training fold), in the units of z
-    let mut d = vec![1.0; p];
-    let mut constant = vec![false; p];
-    for j in 0..p {
-        let sd_z = (t.c[j * p + j].max(0.0) / nt).sqrt();
-        let sd_x = sd_z * prep.scale[j];
-        constant[j] = prep.constant[j] || is_constant(sd_x, t.max_abs[j], prep.fit_intercept);
-        if prep.standardize && !constant[j] {
-            d[j] = sd_z;
-        }
-    }
-    // the merged co-moments become G in place: one p x p matrix per running fold
-    let mut g = std::mem::take(&mut t.c);
-    let mut q = vec![0.0; p];
-    for j in 0..p {
-        let col = &mut g[j * p..(j + 1) * p];
-        if constant[j] {
-            col.fill(0.0);
-            continue;
-        }
-        for (i, v) in col.iter_mut().enumerate() {
-            *v = if constant[i] { 0.0 } else { *v / (d[i] * d[j]) };
-        }
-        q[j] = t.cy[j] / d[j];
-    }
-    let prob = GramProblem::new(g, q, t.syy, p);
-    let mut warnings: Vec<SolverWarning> = (0..p)
-        .filter(|&j| constant[j] && !prep.constant[j])
-        .map(SolverWarning::ConstantColumn)
-        .collect();
-    let mut solver = GramSolver::new(&prob);
-    let fo = &stats[f];
-    let m = alphas.len();
-    let mut mse = Vec::with_capacity(m);
-    let mut train_mse = Vec::with_capacity(m);
-    let rho = s.rho();
-    let ctl = ctl.silent();
-    // the solutions one and two alphas back, for the secant warm start
-    let mut back: [Vec<f64>; 2] = [vec![0.0; p], vec![0.0; p]];
-    for (i, &a) in alphas.iter().enumerate() {
-        ctl.check()?;
-        let (l1, l2) = (nt * a * rho, nt * a * (1.0 - rho));
-        if let Some(ratio) = super::path::secant_ratio(alphas, i) {
-            solver.extrapolate(&back[1], ratio);
-        }
-        let st = solver.solve(l1, l2, s.tol, s.max_iter, &ctl)?;
-        back.swap(0, 1);
-        back[0].copy_from_slice(&solver.beta);
-        if !st.converged {
-            warnings.push(SolverWarning::NotConverged {
-                index: i,
-                alpha: a,
-                rel_gap: relative(st.gap, prob.yy),
-                max_iter: s.max_iter,
-            });
-        }
-        train_mse.push(st.rss / nt);
-        // held-out SSE from the fold's statistics (docs/solver.md §8), w in z units
-        let support: Vec<(usize, f64)> = (0..p)
-            .filter(|&j| solver.beta[j] != 0.0)
-            .map(|j| (j, solver.beta[j] / d[j]))
-            .collect();
-        let mut wcw = 0.0;
-        let mut wcy = 0.0;
-        let mut wdm = 0.0;
-        for &(j, wj) in &support {
-            let col = &fo.c[j * p..(j + 1) * p];
-            let mut acc = 0.0;
-            for &(i, wi) in &support {
-                acc += col[i] * wi;
->>>>>>> docs
             }
             _ => true,
         })

@@ -63,13 +63,13 @@ pub fn check_fold_ids(values: &[i64], folds: Option<usize>) -> Result<(Vec<usize
         ));
     }
     let k = values.iter().copied().max().unwrap_or(0) as usize + 1;
-    if let Some(want) = folds {
-        if want != k {
-            return Err(format!(
-                "the fold column has ids 0..={} (K = {k}) but [cv] folds = {want}; make them agree or leave folds out",
-                k - 1
-            ));
-        }
+    if let Some(want) = folds
+        && want != k
+    {
+        return Err(format!(
+            "the fold column has ids 0..={} (K = {k}) but [cv] folds = {want}; make them agree or leave folds out",
+            k - 1
+        ));
     }
     if k < 2 {
         return Err(

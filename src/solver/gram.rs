@@ -281,7 +281,7 @@ impl<'a> GramSolver<'a> {
             // what the block reaches is ever touched (and page-faulted): growing by doubling
             // copied the block and touched every new buffer afresh
             let mut cap = self.prob.p.max(k).next_multiple_of(16);
-            if (cap / 16) % 2 == 0 {
+            if (cap / 16).is_multiple_of(2) {
                 cap += 16;
             }
             let mut nb = AlignedVec::zeros(cap * cap);
@@ -345,7 +345,7 @@ impl<'a> GramSolver<'a> {
             }
             *iters += 1;
             first.get_or_insert(dlx);
-            if *iters % CHECK_EVERY == 0 {
+            if (*iters).is_multiple_of(CHECK_EVERY) {
                 ctl.check()?;
             }
             if dlx <= thr || *iters >= max_iter {

@@ -329,7 +329,7 @@ impl<'p, 'a> NaiveSolver<'p, 'a> {
                     dlx = self.sweep(l1, l2, false);
                     iters += 1;
                     self.accelerate(l1, l2);
-                    if iters % CHECK_EVERY == 0 {
+                    if iters.is_multiple_of(CHECK_EVERY) {
                         ctl.check()?;
                     }
                 }

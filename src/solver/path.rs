@@ -245,11 +245,12 @@ pub fn solve_prepared(
         if report {
             ctl.report(Stage::Path, m, m);
         }
-        if let Some(sv) = &svd {
-            if alphas.contains(&0.0) && sv.rank < p {
-                out.warnings
-                    .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
-            }
+        if let Some(sv) = &svd
+            && alphas.contains(&0.0)
+            && sv.rank < p
+        {
+            out.warnings
+                .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
         }
         return Ok(out);
     }
@@ -404,11 +405,12 @@ pub fn solve_gram(
         if report {
             ctl.report(Stage::Path, m, m);
         }
-        if let Some(sv) = &svd {
-            if alphas.contains(&0.0) && sv.rank < p {
-                out.warnings
-                    .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
-            }
+        if let Some(sv) = &svd
+            && alphas.contains(&0.0)
+            && sv.rank < p
+        {
+            out.warnings
+                .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
         }
         return Ok(out);
     }

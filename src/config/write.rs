@@ -1,0 +1,305 @@
+//! Saving configs: over an existing file the user's comments and formatting are kept
+//! (only changed values are rewritten), every write is atomic, and a file changed on
+//! disk since it was read is not overwritten silently.
+
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+use toml_edit::{DocumentMut, Item, Table, Value};
+
+use crate::error::{Error, Result};
+
+/// What a config file held when it was read or written: lets a later save notice that
+/// someone else changed the file meanwhile (see [`super::Experiment::save_checked`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DiskStamp {
+    len: usize,
+    hash: u64,
+}
+
+impl DiskStamp {
+    pub fn of_bytes(bytes: &[u8]) -> DiskStamp {
+        let mut h = std::hash::DefaultHasher::new();
+        bytes.hash(&mut h);
+        DiskStamp {
+            len: bytes.len(),
+            hash: h.finish(),
+        }
+    }
+
+    /// The stamp of the file as it is now; `None` when there is no such file.
+    pub fn of_file(path: &Path) -> Result<Option<DiskStamp>> {
+        match fs::read(path) {
+            Ok(bytes) => Ok(Some(DiskStamp::of_bytes(&bytes))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::new(format!(
+                "cannot read config '{}': {e}; check its permissions",
+                path.display()
+            ))),
+        }
+    }
+}
+
+/// The text to write for a config whose fresh layout is `fresh`, over the file's
+/// `existing` text: the existing document with its values replaced, keys no longer set
+/// removed and new keys appended to their section, so comments and the user's layout
+/// stay. Text that is not TOML is replaced by the fresh layout.
+pub fn merge(existing: Option<&str>, fresh: &str) -> String {
+    let Some(Ok(mut doc)) = existing.map(str::parse::<DocumentMut>) else {
+        return fresh.to_string();
+    };
+    let Ok(new) = fresh.parse::<DocumentMut>() else {
+        return fresh.to_string();
+    };
+    for (name, item) in new.as_table().iter() {
+        let Some(new_table) = item.as_table() else {
+            continue;
+        };
+        match doc.get_mut(name).and_then(Item::as_table_mut) {
+            Some(old_table) => merge_table(old_table, new_table),
+            None => {
+                let mut t = new_table.clone();
+                // placed after the file's own sections
+                t.set_position(None);
+                doc.insert(name, Item::Table(t));
+            }
+        }
+    }
+    doc.to_string()
+}
+
+fn merge_table(old: &mut Table, new: &Table) {
+    let stale: Vec<String> = old
+        .iter()
+        .filter(|(k, _)| !new.contains_key(k))
+        .map(|(k, _)| k.to_string())
+        .collect();
+    for k in stale {
+        old.remove(&k);
+    }
+    for (k, item) in new.iter() {
+        let Some(new_value) = item.as_value() else {
+            continue;
+        };
+        match old.get_mut(k) {
+            Some(Item::Value(old_value)) => {
+                if !same(old_value, new_value) {
+                    // the comment after the value stays with it
+                    let decor = old_value.decor().clone();
+                    *old_value = new_value.clone();
+                    *old_value.decor_mut() = decor;
+                }
+            }
+            _ => {
+                old.insert(k, Item::Value(new_value.clone()));
+            }
+        }
+    }
+}
+
+/// Equal values, whatever their spelling (`1e-7` and `0.0000001`), so an unchanged value
+/// keeps the user's spelling.
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) => a.value() == b.value(),
+        (Value::Integer(a), Value::Integer(b)) => a.value() == b.value(),
+        (Value::Float(a), Value::Float(b)) => a.value().to_bits() == b.value().to_bits(),
+        (Value::Boolean(a), Value::Boolean(b)) => a.value() == b.value(),
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b.iter()).all(|(x, y)| same(x, y))
+        }
+        _ => false,
+    }
+}
+
+/// How [`write_atomic`] touches the disk; tests swap in failures (a full disk, a
+/// read-only folder) that cannot be produced for real without privileges.
+pub(crate) struct DiskOps {
+    pub create_temp: fn(&Path) -> io::Result<NamedTempFile>,
+    pub write: fn(&mut NamedTempFile, &[u8]) -> io::Result<()>,
+}
+
+pub(crate) const REAL_DISK: DiskOps = DiskOps {
+    create_temp: |dir| NamedTempFile::new_in(dir),
+    write: |f, bytes| {
+        f.write_all(bytes)?;
+        f.as_file().sync_all()
+    },
+};
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
+/// disk, then renamed over the target, so a crash or a full disk never leaves half a
+/// config and the old file stays as it was. Creates missing parent folders.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomic_with(path, bytes, &REAL_DISK)
+}
+
+pub(crate) fn write_atomic_with(path: &Path, bytes: &[u8], ops: &DiskOps) -> Result<()> {
+    let name = path.display().to_string();
+    if path.file_name().is_none() {
+        return Err(Error::new(format!(
+            "cannot save config '{name}': not a file name; give a path like configs/x.toml"
+        )));
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let unchanged = if path.exists() {
+        " (the old file is unchanged)"
+    } else {
+        ""
+    };
+    let fail = |what: &str, e: io::Error| {
+        let fix = match e.raw_os_error() {
+            Some(28) => "the disk is full: free some space or save elsewhere",
+            Some(30) => "the file system is read-only: save elsewhere",
+            Some(13) | Some(1) => {
+                "the folder is not writable: save elsewhere or fix its permissions"
+            }
+            _ => "check that the folder exists and is writable",
+        };
+        Error::new(format!(
+            "cannot save config '{name}': {what}: {e}; {fix}{unchanged}"
+        ))
+    };
+    fs::create_dir_all(&dir).map_err(|e| fail("creating its folder", e))?;
+    let mut tmp = (ops.create_temp)(&dir).map_err(|e| fail("creating a temporary file", e))?;
+    // on an error the temporary file is removed when `tmp` drops
+    (ops.write)(&mut tmp, bytes).map_err(|e| fail("writing", e))?;
+    tmp.persist(path)
+        .map_err(|e| fail("replacing the file", e.error))?;
+    if let Ok(d) = fs::File::open(&dir) {
+        // make the rename itself durable; not every platform allows syncing a folder
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::scratch::Scratch;
+
+    const COMMENTED: &str = "\
+# my lasso experiment: keep this note
+[data]
+path = \"d.csv\"   # the cleaned file
+target = \"y\"
+
+[model]
+kind = \"lasso\"
+# the alpha I liked
+alpha = 0.5
+
+[solver]
+tol = 0.0000001
+max_iter = 100000
+";
+
+    #[test]
+    fn merge_keeps_comments_and_spelling_and_changes_values() {
+        let fresh = "[data]\npath = \"d.csv\"\ntarget = \"z\"\n\n[model]\nkind = \"lasso\"\nalpha = 0.25\nstandardize = true\n\n[cv]\nseed = 42\n\n[solver]\ntol = 1e-7\nmax_iter = 100000\n";
+        let out = merge(Some(COMMENTED), fresh);
+        for kept in [
+            "# my lasso experiment: keep this note",
+            "path = \"d.csv\"   # the cleaned file",
+            "# the alpha I liked",
+            "tol = 0.0000001",
+        ] {
+            assert!(out.contains(kept), "{kept:?} lost:\n{out}");
+        }
+        assert!(out.contains("target = \"z\""), "{out}");
+        assert!(out.contains("alpha = 0.25"), "{out}");
+        assert!(out.contains("standardize = true"), "{out}");
+        // a new section goes after the file's own, whatever the fresh order
+        assert!(
+            out.find("[cv]").unwrap() > out.find("[solver]").unwrap(),
+            "{out}"
+        );
+        // a second save of the same values changes nothing
+        assert_eq!(merge(Some(&out), fresh), out);
+    }
+
+    #[test]
+    fn merge_removes_unset_keys_and_replaces_non_toml() {
+        let fresh = "[data]\npath = \"d.csv\"\ntarget = \"y\"\n\n[model]\nkind = \"lasso\"\n";
+        let out = merge(Some(COMMENTED), fresh);
+        assert!(!out.contains("alpha ="), "{out}");
+        assert_eq!(merge(Some("not = [toml"), fresh), fresh);
+        assert_eq!(merge(None, fresh), fresh);
+    }
+
+    fn leftovers(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|d| d.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_full_disk_leaves_the_old_file_and_no_temporary_file() {
+        let dir = Scratch::new("full");
+        let target = dir.file("exp.toml", b"old contents\n");
+        let full = DiskOps {
+            create_temp: REAL_DISK.create_temp,
+            write: |f, bytes| {
+                f.write_all(&bytes[..bytes.len() / 2])?;
+                Err(io::Error::from_raw_os_error(28))
+            },
+        };
+        let m = write_atomic_with(&target, b"new contents, longer\n", &full)
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("exp.toml") && m.contains("disk is full"), "{m}");
+        assert!(
+            m.contains("old file is unchanged") && !m.contains('\n'),
+            "{m}"
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"old contents\n");
+        assert_eq!(leftovers(&dir.0), vec!["exp.toml"]);
+    }
+
+    #[test]
+    fn a_read_only_folder_is_named_and_the_old_file_stays() {
+        let dir = Scratch::new("ro");
+        let target = dir.file("exp.toml", b"old\n");
+        let read_only = DiskOps {
+            create_temp: |_| Err(io::Error::from_raw_os_error(30)),
+            write: REAL_DISK.write,
+        };
+        let m = write_atomic_with(&target, b"new\n", &read_only)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            m.contains("read-only") && m.contains("save elsewhere"),
+            "{m}"
+        );
+        assert_eq!(fs::read(&target).unwrap(), b"old\n");
+        let denied = DiskOps {
+            create_temp: |_| Err(io::Error::from_raw_os_error(13)),
+            write: REAL_DISK.write,
+        };
+        let m = write_atomic_with(&target, b"new\n", &denied)
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("not writable"), "{m}");
+        assert_eq!(leftovers(&dir.0), vec!["exp.toml"]);
+    }
+
+    #[test]
+    fn stamps_tell_contents_apart() {
+        let dir = Scratch::new("stamp");
+        let p = dir.file("a.toml", b"x = 1\n");
+        let s = DiskStamp::of_file(&p).unwrap().unwrap();
+        assert_eq!(s, DiskStamp::of_bytes(b"x = 1\n"));
+        fs::write(&p, b"x = 2\n").unwrap();
+        assert_ne!(DiskStamp::of_file(&p).unwrap(), Some(s));
+        assert_eq!(DiskStamp::of_file(&dir.0.join("none.toml")).unwrap(), None);
+    }
+}
