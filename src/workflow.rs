@@ -21,8 +21,12 @@ pub enum DataSource {
 pub const EMBEDDED_NAME: &str = "sample-data/diabetes.csv";
 
 impl DataSource {
-    /// The data file an experiment names, resolved against its config file (if any).
+    /// The data file an experiment names, resolved against its config file (if any);
+    /// [`EMBEDDED_NAME`] is the embedded sample from any folder.
     pub fn for_experiment(exp: &Experiment, config_file: Option<&Path>) -> DataSource {
+        if exp.data.path == EMBEDDED_NAME {
+            return DataSource::Embedded;
+        }
         match config_file {
             Some(cfg) => DataSource::File(exp.data_path(cfg)),
             None => DataSource::File(PathBuf::from(&exp.data.path)),
