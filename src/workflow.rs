@@ -28,7 +28,8 @@ pub const EMBEDDED_NAME: &str = crate::config::EMBEDDED_DATA;
 const LEGACY_EMBEDDED_NAME: &str = "sample-data/diabetes.csv";
 
 impl DataSource {
-    /// The data file an experiment names, resolved against its config file (if any).
+    /// The data file an experiment names, resolved against its config file (if any);
+    /// [`EMBEDDED_NAME`] is the embedded sample from any folder.
     pub fn for_experiment(exp: &Experiment, config_file: Option<&Path>) -> DataSource {
         if exp.data.path == EMBEDDED_NAME {
             return DataSource::Embedded;

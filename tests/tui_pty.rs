@@ -86,6 +86,8 @@ impl Session {
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("REGSCOPE_TEST_PANIC");
+        // the recovery file goes to the scratch folder, never the user's home
+        cmd.env("XDG_STATE_HOME", cwd.join("state"));
         for (k, v) in envs {
             cmd.env(k, v);
         }
@@ -253,7 +255,11 @@ fn workbench_end_to_end() {
     s.wait_ready();
     // l1_ratio 0.5 -> 0.55 (refit finishes)
     s.keys("]");
-    s.wait_text("l1_ratio 0.55");
+    s.wait_for("l1_ratio 0.55 in the header", |sc| {
+        sc.lines()
+            .next()
+            .is_some_and(|l| l.contains("l1_ratio 0.55") || l.contains("l1 0.55"))
+    });
     let sc = s.wait_ready();
     assert!(sc.contains("elastic net"));
 
@@ -339,4 +345,97 @@ fn worker_panic_is_shown_and_the_ui_keeps_running() {
     let st = s.wait_exit();
     assert!(st.success(), "exit status {st:?}");
     assert_restored(&s.raw());
+}
+
+fn signal(s: &Session, sig: &str) {
+    let pid = s.child.process_id().expect("the child's pid");
+    let st = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(st.success());
+}
+
+/// An SSH drop (SIGHUP) or a SIGTERM: the terminal is restored, the unsaved experiment
+/// is kept, and the next start offers it.
+#[test]
+fn a_signal_keeps_the_unsaved_experiment_and_the_next_start_offers_it() {
+    let dir = TempDir::new("signal");
+    let recovery = dir.0.join("state").join("regscope").join("recovery.toml");
+    let mut s = Session::start(&[], &[], &dir.0, 30, 100);
+    s.wait_ready();
+    s.keys("{"); // ridge: an unsaved change
+    s.wait_for("ridge fitted", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("ridge")) && sc.contains("unsaved*")
+    });
+    s.wait_ready();
+    signal(&s, "-TERM");
+    let st = s.wait_exit();
+    assert!(!st.success(), "a signal is not a clean exit");
+    assert_restored(&s.raw());
+    let exp = Experiment::load(&recovery).expect("the recovery file loads");
+    assert_eq!(exp.model.kind, ModelKind::Ridge);
+    assert_eq!(exp.data.path, "embedded:diabetes");
+
+    // the next start offers it; R opens it (and removes the file)
+    let mut s = Session::start(&[], &[], &dir.0, 30, 100);
+    s.wait_text("R opens the unsaved experiment");
+    s.wait_ready();
+    s.keys("R");
+    s.wait_text("opened the recovered experiment");
+    s.wait_for("ridge", |sc| {
+        sc.lines().next().is_some_and(|l| l.contains("ridge"))
+    });
+    assert!(!recovery.exists(), "opened: the file is gone");
+    s.wait_ready();
+    // still unsaved: a hang-up keeps it again
+    signal(&s, "-HUP");
+    s.wait_exit();
+    assert_restored(&s.raw());
+    assert_eq!(
+        Experiment::load(&recovery).expect("kept again").model.kind,
+        ModelKind::Ridge
+    );
+}
+
+#[test]
+fn a_missing_file_shows_an_error_state_not_ready() {
+    let dir = TempDir::new("missing");
+    let mut s = Session::start(&["nope.csv"], &[], &dir.0, 24, 80);
+    let sc = s.wait_text("Nothing to show");
+    let l2 = sc.lines().nth(1).unwrap();
+    assert!(l2.contains("failed") && !l2.contains("ready"), "{sc}");
+    assert!(sc.lines().next().unwrap().contains("not loaded"), "{sc}");
+    assert!(!sc.contains("waiting"), "{sc}");
+    s.keys("q");
+    assert!(s.wait_exit().success());
+}
+
+/// A config edited behind the app's back is not overwritten by `w` without asking.
+#[test]
+fn a_config_changed_on_disk_is_not_overwritten_silently() {
+    let dir = TempDir::new("conflict");
+    let cfg = dir.0.join("exp.toml");
+    let exp = Experiment::default_for("sample-data/diabetes.csv", "progression");
+    exp.save(&cfg).unwrap();
+    let mut s = Session::start(&["--config", cfg.to_str().unwrap()], &[], &dir.0, 30, 100);
+    s.wait_ready();
+    s.keys("l");
+    s.wait_text("exp.toml*");
+    // someone edits the file meanwhile
+    let edited = format!("# my notes\n{}", exp.to_toml_string());
+    std::fs::write(&cfg, &edited).unwrap();
+    s.keys("w");
+    s.wait_text("changed on disk");
+    assert_eq!(
+        std::fs::read_to_string(&cfg).unwrap(),
+        edited,
+        "not overwritten"
+    );
+    s.keys("w");
+    s.wait_text("saved ");
+    let back = Experiment::load(&cfg).unwrap();
+    assert!(back.model.alpha.is_some());
+    s.keys("q");
+    assert!(s.wait_exit().success());
 }

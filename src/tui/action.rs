@@ -35,16 +35,30 @@ pub enum Action {
     Reload,
     Log,
     Redraw,
+    ExtendGrid,
+    Settings,
+    Restore,
     // overlays
     Accept,
     Back,
     ToggleItem,
     SetTarget,
+    LineUp,
+    LineDown,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    SelectAll,
+    SelectNone,
+    ListFilter,
+    Decrease,
+    Increase,
 }
 
 impl Action {
     /// Every action, for the keymap completeness test and the help screen.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 50] = [
         Action::Quit,
         Action::ForceQuit,
         Action::Help,
@@ -77,10 +91,24 @@ impl Action {
         Action::Reload,
         Action::Log,
         Action::Redraw,
+        Action::ExtendGrid,
+        Action::Settings,
+        Action::Restore,
         Action::Accept,
         Action::Back,
         Action::ToggleItem,
         Action::SetTarget,
+        Action::LineUp,
+        Action::LineDown,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::SelectAll,
+        Action::SelectNone,
+        Action::ListFilter,
+        Action::Decrease,
+        Action::Increase,
     ];
 
     /// One line for the help overlay and README.md.
@@ -100,8 +128,12 @@ impl Action {
             Action::AlphaLargest => "largest alpha of the grid",
             Action::JumpMin => "jump to alpha_min (least CV error)",
             Action::Jump1se => "jump to alpha_1se (largest alpha within 1 SE)",
-            Action::L1Up => "l1_ratio + 0.05 (elastic net; refits)",
-            Action::L1Down => "l1_ratio - 0.05 (elastic net; refits)",
+            Action::L1Up => {
+                "l1_ratio + 0.05 towards lasso (ridge becomes elastic net 0.05; 1 is lasso; refits)"
+            }
+            Action::L1Down => {
+                "l1_ratio - 0.05 towards ridge (lasso becomes elastic net 0.95; 0 is ridge; refits)"
+            }
             Action::RidgeMix => "l1_ratio = 0: ridge (refits)",
             Action::LassoMix => "l1_ratio = 1: lasso (refits)",
             Action::NextModel => "next model: OLS, ridge, lasso, elastic net (refits)",
@@ -118,10 +150,26 @@ impl Action {
             Action::Reload => "reload the config / data from disk and refit",
             Action::Log => "error and warning log",
             Action::Redraw => "redraw the whole screen",
-            Action::Accept => "accept",
+            Action::ExtendGrid => {
+                "extend the grid a decade below its smallest alpha (path.eps / 10; refits)"
+            }
+            Action::Settings => "settings: folds, seed, grid, standardize, intercept, text columns",
+            Action::Restore => "open the unsaved experiment recovered from a dropped session",
+            Action::Accept => "accept / apply",
             Action::Back => "close / cancel",
             Action::ToggleItem => "include / exclude the feature",
-            Action::SetTarget => "make this column the target",
+            Action::SetTarget => "make this column the target (numeric or boolean only)",
+            Action::LineUp => "one line / item up",
+            Action::LineDown => "one line / item down",
+            Action::PageUp => "one page up",
+            Action::PageDown => "one page down",
+            Action::Top => "to the top",
+            Action::Bottom => "to the bottom",
+            Action::SelectAll => "include every usable column (the listed ones)",
+            Action::SelectNone => "exclude every column (the listed ones)",
+            Action::ListFilter => "filter the columns by name (Enter/Esc ends typing)",
+            Action::Decrease => "decrease / toggle the setting",
+            Action::Increase => "increase / toggle the setting",
         }
     }
 }

@@ -50,6 +50,27 @@ pub struct Picker {
     pub target: String,
     pub included: Vec<bool>,
     pub touched: bool,
+    /// only columns whose name contains this (lowercase) are listed
+    pub filter: String,
+    /// true while typing the filter
+    pub typing: bool,
+}
+
+impl Picker {
+    /// Indices of the listed columns (into `App::columns`).
+    pub fn listed(&self, columns: &[ColumnInfo]) -> Vec<usize> {
+        let f = self.filter.to_lowercase();
+        (0..columns.len())
+            .filter(|&i| f.is_empty() || columns[i].name.to_lowercase().contains(&f))
+            .collect()
+    }
+}
+
+/// The settings overlay: a draft of the fit settings, applied (and refitted) on Enter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Settings {
+    pub cursor: usize,
+    pub draft: Experiment,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -59,6 +80,7 @@ pub enum Overlay {
     Log,
     Prompt(Prompt),
     Picker(Picker),
+    Settings(Settings),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -131,6 +153,18 @@ pub struct App {
     pub pending_alpha: Option<f64>,
     /// select the top bar once a new feature list lands
     pub select_first_pending: bool,
+    /// an off-grid alpha to fit once the running fit is done (a config's `model.alpha`)
+    pub pending_point: Option<f64>,
+    /// the last load or fit failed: what went wrong (panes show it, not "waiting")
+    pub load_error: Option<String>,
+    /// the config given on the command line did not load: no data is shown
+    pub config_error: bool,
+    /// first line shown in the help and log overlays
+    pub scroll: usize,
+    /// the last `w` found the config changed on disk: the next `w` overwrites it
+    pub confirm_overwrite: bool,
+    /// an unsaved experiment of a dropped session, offered at start (R opens it)
+    pub recovery: Option<(PathBuf, Experiment)>,
 }
 
 impl App {
@@ -169,6 +203,12 @@ impl App {
             glyphs: Glyphs::UNICODE,
             pending_alpha,
             select_first_pending: false,
+            pending_point: None,
+            load_error: None,
+            config_error: false,
+            scroll: 0,
+            confirm_overwrite: false,
+            recovery: None,
         }
     }
 
@@ -181,6 +221,7 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Log => Mode::Log,
             Overlay::Picker(_) => Mode::Picker,
+            Overlay::Settings(_) => Mode::Settings,
             _ => Mode::Normal,
         }
     }
@@ -255,6 +296,39 @@ impl App {
         ))
     }
 
+    /// ||y - mean(y)||^2 / n, recovered from the path (r2 = 1 - rss / ||y_c||^2 and
+    /// train_mse = rss / n at every alpha), to turn CV MSE into CV R².
+    pub fn y_variance(&self) -> Option<f64> {
+        let p = self.path.as_ref()?;
+        p.train_mse
+            .iter()
+            .zip(&p.r2)
+            .filter(|(m, r)| m.is_finite() && r.is_finite() && **r < 1.0 - 1e-9)
+            .map(|(m, r)| m / (1.0 - r))
+            .find(|v| v.is_finite() && *v > 0.0)
+    }
+
+    /// "min" / "1se" when the cursor is on one of the CV choices.
+    pub fn cursor_mark(&self) -> Option<&'static str> {
+        let cv = self.cv_for_path()?;
+        if self.point.is_some() {
+            None
+        } else if self.idx == cv.index_min {
+            Some("min")
+        } else if self.idx == cv.index_1se {
+            Some("1se")
+        } else {
+            None
+        }
+    }
+
+    /// The selected feature, if the filter shows it.
+    pub fn shown_selected(&self) -> Option<usize> {
+        self.visible_features()
+            .contains(&self.selected)
+            .then_some(self.selected)
+    }
+
     /// CV mean and SE at the cursor (grid points only).
     pub fn cv_at_cursor(&self) -> Option<(f64, f64)> {
         if self.point.is_some() {
@@ -302,6 +376,7 @@ impl App {
     /// "path 37/100", "cv fold 3/5", "alpha fit", "loading", or "ready".
     pub fn worker_text(&self) -> String {
         match self.job {
+            JobState::Idle if self.load_error.is_some() => "failed".into(),
             JobState::Idle => "ready".into(),
             JobState::Running { point: true, .. } => "fitting alpha".into(),
             JobState::Running { progress: None, .. } => "loading".into(),

@@ -86,25 +86,52 @@ pub fn decade_label(k: i32) -> String {
     }
 }
 
-/// A compact number for axes and the status line: 4 significant digits, scientific
-/// outside [1e-3, 1e5).
+/// The one number format of the TUI: 4 significant digits, trailing zeros dropped,
+/// scientific (`1.23e-5`, `2e7`) outside [1e-3, 1e5); "inf" and "NaN" as such.
 pub fn num(v: f64) -> String {
+    num_sig(v, 4)
+}
+
+/// [`num`] with `sig` significant digits (1..=6).
+pub fn num_sig(v: f64, sig: usize) -> String {
     if v == 0.0 {
         return "0".into();
     }
-    if !v.is_finite() {
-        return format!("{v}");
+    if v.is_nan() {
+        return "NaN".into();
     }
+    if v.is_infinite() {
+        return if v > 0.0 { "inf".into() } else { "-inf".into() };
+    }
+    let sig = sig.clamp(1, 6);
     let a = v.abs();
+    let sci = |v: f64| {
+        let s = format!("{v:.p$e}", p = sig - 1);
+        match s.split_once('e') {
+            Some((m, e)) if m.contains('.') => {
+                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+            }
+            _ => s,
+        }
+    };
     if !(1e-3..1e5).contains(&a) {
-        let s = format!("{v:.2e}");
-        // 1.23e-4 style; drop "+": Rust never prints it
-        return s;
+        return sci(v);
     }
-    let digits = (3 - a.log10().floor() as i32).clamp(0, 6) as usize;
+    let digits = (sig as i32 - 1 - a.log10().floor() as i32).clamp(0, 8) as usize;
     let s = format!("{v:.digits$}");
-    if s.contains('.') {
+    let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    // rounding can carry into a new digit (99999.9 -> "100000"): stay in the range
+    if s.trim_start_matches('-')
+        .split('.')
+        .next()
+        .map_or(0, str::len)
+        > 5
+    {
+        sci(v)
     } else {
         s
     }
@@ -119,27 +146,50 @@ pub struct LinAxis {
 }
 
 impl LinAxis {
+    /// Any ends are accepted: non-finite ends give [0, 1], swapped ends are swapped
+    /// back, and a zero range is widened (without leaving the finite floats).
     pub fn new(lo: f64, hi: f64, height: u16) -> LinAxis {
         let (lo, hi) = if !(lo.is_finite() && hi.is_finite()) {
             (0.0, 1.0)
-        } else if hi - lo <= f64::EPSILON * hi.abs().max(1.0) {
-            (
-                lo - 0.5 * lo.abs().max(1e-12),
-                hi + 0.5 * hi.abs().max(1e-12),
-            )
+        } else if lo > hi {
+            (hi, lo)
+        } else {
+            (lo, hi)
+        };
+        let big = lo.abs().max(hi.abs());
+        let (lo, hi) = if half_span(lo, hi) <= f64::EPSILON * big.max(1.0) {
+            let pad = 0.5 * big.max(1e-12);
+            ((lo - pad).max(-f64::MAX), (hi + pad).min(f64::MAX))
         } else {
             (lo, hi)
         };
         LinAxis { lo, hi, height }
     }
 
+    /// Where `v` sits between the ends, in [0, 1]; `None` for NaN. Computed on halves
+    /// so that no difference of two finite values overflows: a span of 1e308 turned
+    /// into infinity made the canvas walk a line to `usize::MAX` (the frozen UI).
+    pub fn frac(&self, v: f64) -> Option<f64> {
+        if v.is_nan() {
+            return None;
+        }
+        let t = (v / 2.0 - self.lo / 2.0) / half_span(self.lo, self.hi);
+        Some(if t.is_nan() { 0.0 } else { t.clamp(0.0, 1.0) })
+    }
+
+    /// The row of `v` (row 0 at the top); NaN goes to the bottom row.
     pub fn row(&self, v: f64) -> u16 {
         if self.height <= 1 {
             return 0;
         }
-        let t = ((v - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0);
+        let t = self.frac(v).unwrap_or(0.0);
         ((1.0 - t) * f64::from(self.height - 1)).round() as u16
     }
+}
+
+/// (hi - lo) / 2, finite for any finite ends.
+fn half_span(lo: f64, hi: f64) -> f64 {
+    hi / 2.0 - lo / 2.0
 }
 
 #[cfg(test)]
@@ -192,7 +242,15 @@ mod tests {
         assert_eq!(num(1234.5678), "1235");
         assert_eq!(num(0.012345), "0.01235");
         assert_eq!(num(2.5), "2.5");
-        assert_eq!(num(1e-5), "1.00e-5");
+        assert_eq!(num(1e-5), "1e-5");
+        assert_eq!(num(1.2345e-5), "1.234e-5");
+        assert_eq!(num(117_000.0), "1.17e5");
+        assert_eq!(num(21312.0), "21312");
+        assert_eq!(num(99999.9), "1e5");
+        assert_eq!(num(f64::NAN), "NaN");
+        assert_eq!(num(f64::NEG_INFINITY), "-inf");
+        assert_eq!(num_sig(0.012345, 2), "0.012");
+        assert_eq!(num_sig(-0.000_012_3, 2), "-1.2e-5");
         assert_eq!(num(-3.0), "-3");
         assert_eq!(decade_label(-3), "1e-3");
     }
@@ -205,5 +263,76 @@ mod tests {
         assert_eq!(ax.row(5.0), 5);
         let flat = LinAxis::new(3.0, 3.0, 5);
         assert_eq!(flat.row(3.0), 2);
+    }
+
+    /// The freeze of a target with one 1e308 (then `o`): the original-scale coefficients
+    /// spanned more than f64::MAX, and the canvas got infinite coordinates.
+    #[test]
+    fn linear_axis_survives_the_float_limit() {
+        let cases = [
+            (-1e308, 1.7e308),
+            (-f64::MAX, f64::MAX),
+            (f64::MAX, f64::MAX),
+            (-f64::MAX, -f64::MAX),
+            (0.0, 0.0),
+            (f64::NAN, 1.0),
+            (f64::NEG_INFINITY, f64::INFINITY),
+            (5.0, -5.0),
+            (1e-320, 1e-320),
+        ];
+        for (lo, hi) in cases {
+            let ax = LinAxis::new(lo, hi, 20);
+            assert!(
+                ax.lo.is_finite() && ax.hi.is_finite() && ax.lo < ax.hi,
+                "{ax:?}"
+            );
+            for v in [
+                lo,
+                hi,
+                0.0,
+                1e308,
+                -1e308,
+                f64::MAX,
+                f64::INFINITY,
+                -f64::INFINITY,
+            ] {
+                if v.is_nan() {
+                    // an axis built from NaN ends: NaN itself has no place (checked below)
+                    continue;
+                }
+                let t = ax.frac(v);
+                assert!(
+                    t.is_some_and(|t| (0.0..=1.0).contains(&t)),
+                    "{ax:?} {v} {t:?}"
+                );
+                assert!(ax.row(v) < 20);
+                // what the canvas computes from it stays a small finite number
+                let px = t.unwrap() * 199.0;
+                assert!(px.is_finite() && px <= 199.0);
+            }
+            assert_eq!(ax.frac(f64::NAN), None);
+        }
+        let ax = LinAxis::new(-1e308, 1.7e308, 11);
+        assert_eq!(ax.row(1.7e308), 0);
+        assert_eq!(ax.row(-1e308), 10);
+    }
+
+    #[test]
+    fn log_axis_and_labels_survive_odd_values() {
+        let ax = LogAxis::from_alphas(&[f64::MAX, f64::MIN_POSITIVE, f64::NAN, f64::INFINITY], 40)
+            .unwrap();
+        assert!(ax.ticks().len() <= 40);
+        assert_eq!(ax.col(f64::NAN), 0);
+        assert_eq!(ax.col(f64::INFINITY), 39);
+        for v in [
+            f64::NAN,
+            f64::INFINITY,
+            -f64::INFINITY,
+            f64::MAX,
+            -f64::MIN_POSITIVE,
+        ] {
+            // at most a sign and ten characters
+            assert!(num(v).len() <= 11, "{}", num(v));
+        }
     }
 }

@@ -13,6 +13,7 @@ pub enum Mode {
     Help,
     Log,
     Picker,
+    Settings,
 }
 
 impl Mode {
@@ -22,6 +23,7 @@ impl Mode {
             Mode::Help => "help",
             Mode::Log => "log",
             Mode::Picker => "column picker",
+            Mode::Settings => "settings",
         }
     }
 }
@@ -139,26 +141,68 @@ pub const BINDINGS: &[(Mode, Key, Action)] = &[
     (M::Normal, K::Char('r'), A::Reload),
     (M::Normal, K::Char('E'), A::Log),
     (M::Normal, K::Ctrl('l'), A::Redraw),
+    (M::Normal, K::Char('x'), A::ExtendGrid),
+    (M::Normal, K::Char('S'), A::Settings),
+    (M::Normal, K::Char('R'), A::Restore),
     (M::Help, K::Esc, A::Back),
     (M::Help, K::Char('?'), A::Back),
     (M::Help, K::Char('q'), A::Back),
+    (M::Help, K::Up, A::LineUp),
+    (M::Help, K::Char('k'), A::LineUp),
+    (M::Help, K::Down, A::LineDown),
+    (M::Help, K::Char('j'), A::LineDown),
+    (M::Help, K::PageUp, A::PageUp),
+    (M::Help, K::PageDown, A::PageDown),
+    (M::Help, K::Char(' '), A::PageDown),
+    (M::Help, K::Home, A::Top),
+    (M::Help, K::End, A::Bottom),
     (M::Help, K::Ctrl('c'), A::ForceQuit),
     (M::Help, K::Ctrl('l'), A::Redraw),
     (M::Log, K::Esc, A::Back),
     (M::Log, K::Char('E'), A::Back),
     (M::Log, K::Char('q'), A::Back),
+    (M::Log, K::Up, A::LineUp),
+    (M::Log, K::Char('k'), A::LineUp),
+    (M::Log, K::Down, A::LineDown),
+    (M::Log, K::Char('j'), A::LineDown),
+    (M::Log, K::PageUp, A::PageUp),
+    (M::Log, K::PageDown, A::PageDown),
+    (M::Log, K::Home, A::Top),
+    (M::Log, K::End, A::Bottom),
     (M::Log, K::Ctrl('c'), A::ForceQuit),
     (M::Log, K::Ctrl('l'), A::Redraw),
-    (M::Picker, K::Up, A::SelectUp),
-    (M::Picker, K::Char('k'), A::SelectUp),
-    (M::Picker, K::Down, A::SelectDown),
-    (M::Picker, K::Char('j'), A::SelectDown),
+    (M::Picker, K::Up, A::LineUp),
+    (M::Picker, K::Char('k'), A::LineUp),
+    (M::Picker, K::Down, A::LineDown),
+    (M::Picker, K::Char('j'), A::LineDown),
+    (M::Picker, K::PageUp, A::PageUp),
+    (M::Picker, K::PageDown, A::PageDown),
+    (M::Picker, K::Home, A::Top),
+    (M::Picker, K::End, A::Bottom),
     (M::Picker, K::Char(' '), A::ToggleItem),
     (M::Picker, K::Char('t'), A::SetTarget),
+    (M::Picker, K::Char('a'), A::SelectAll),
+    (M::Picker, K::Char('n'), A::SelectNone),
+    (M::Picker, K::Char('/'), A::ListFilter),
     (M::Picker, K::Enter, A::Accept),
     (M::Picker, K::Esc, A::Back),
     (M::Picker, K::Ctrl('c'), A::ForceQuit),
     (M::Picker, K::Ctrl('l'), A::Redraw),
+    (M::Settings, K::Up, A::LineUp),
+    (M::Settings, K::Char('k'), A::LineUp),
+    (M::Settings, K::Down, A::LineDown),
+    (M::Settings, K::Char('j'), A::LineDown),
+    (M::Settings, K::Left, A::Decrease),
+    (M::Settings, K::Char('h'), A::Decrease),
+    (M::Settings, K::Char('-'), A::Decrease),
+    (M::Settings, K::Right, A::Increase),
+    (M::Settings, K::Char('l'), A::Increase),
+    (M::Settings, K::Char('+'), A::Increase),
+    (M::Settings, K::Char(' '), A::Increase),
+    (M::Settings, K::Enter, A::Accept),
+    (M::Settings, K::Esc, A::Back),
+    (M::Settings, K::Ctrl('c'), A::ForceQuit),
+    (M::Settings, K::Ctrl('l'), A::Redraw),
 ];
 
 /// The action a key means in a mode.
@@ -204,6 +248,7 @@ pub const FOOTER: &[(Action, &str)] = &[
     (A::NextModel, "model"),
     (A::Filter, "filter"),
     (A::Picker, "columns"),
+    (A::Settings, "settings"),
     (A::Save, "save"),
     (A::Quit, "quit"),
 ];
@@ -226,7 +271,13 @@ pub fn footer_items() -> Vec<(String, &'static str)> {
 /// The keys table of README.md (markdown), generated from [`BINDINGS`].
 pub fn markdown_table() -> String {
     let mut s = String::new();
-    for mode in [Mode::Normal, Mode::Picker, Mode::Help, Mode::Log] {
+    for mode in [
+        Mode::Normal,
+        Mode::Picker,
+        Mode::Settings,
+        Mode::Help,
+        Mode::Log,
+    ] {
         s.push_str(&format!(
             "\n**{}**\n\n| Keys | Action |\n|---|---|\n",
             mode.name()

@@ -12,6 +12,9 @@ pub mod action;
 pub mod app;
 pub mod axis;
 pub mod keymap;
+pub mod recovery;
+pub mod script;
+pub mod settings;
 pub mod term;
 pub mod theme;
 pub mod update;
@@ -19,7 +22,7 @@ pub mod view;
 pub mod worker;
 
 use std::collections::VecDeque;
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::Duration;
@@ -28,6 +31,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::{execute, terminal};
+use signal_hook::consts::{SIGHUP, SIGTERM};
+use signal_hook::iterator::Signals;
 
 use crate::config::Experiment;
 use crate::error::{Error, Result};
@@ -49,8 +54,8 @@ pub struct Options {
     pub flags: UiFlags,
 }
 
-/// The experiment, data source and config path to start with; a config that does not
-/// load becomes an error shown in the app (the embedded sample is opened instead).
+/// The experiment, data source and config path to start with. A config that does not
+/// load becomes an error state (no data shown, the header names the config; r retries).
 pub fn initial_app(opts: &Options) -> App {
     let embedded = |target: Option<String>| {
         Experiment::default_for(
@@ -61,15 +66,14 @@ pub fn initial_app(opts: &Options) -> App {
     if let Some(cfg) = &opts.config {
         match Experiment::load(cfg) {
             Ok(exp) => {
-                let source = DataSource::for_experiment(&exp, Some(cfg));
+                let source = normalized(DataSource::for_experiment(&exp, Some(cfg)));
                 return App::new(exp, source, Some(cfg.clone()));
             }
             Err(e) => {
                 let mut app = App::new(embedded(None), DataSource::Embedded, Some(cfg.clone()));
-                app.set_status(
-                    Level::Error,
-                    format!("{e} (showing the embedded sample; r reloads)"),
-                );
+                app.config_error = true;
+                app.load_error = Some(e.to_string());
+                app.set_status(Level::Error, format!("{e} (fix it, then r reloads)"));
                 return app;
             }
         }
@@ -77,10 +81,40 @@ pub fn initial_app(opts: &Options) -> App {
     match &opts.file {
         Some(f) => App::new(
             Experiment::default_for(f, opts.target.clone().unwrap_or_default()),
-            DataSource::File(f.clone()),
+            normalized(DataSource::File(f.clone())),
             None,
         ),
         None => App::new(embedded(opts.target.clone()), DataSource::Embedded, None),
+    }
+}
+
+/// `configs/../data/x.csv` as `data/x.csv`: `..` and `.` resolved lexically, so the
+/// path on screen and in messages is the one a user would type.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in p.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
+fn normalized(source: DataSource) -> DataSource {
+    match source {
+        DataSource::File(p) => DataSource::File(normalize(&p)),
+        s => s,
     }
 }
 
@@ -133,10 +167,28 @@ pub fn run(opts: Options) -> Result<()> {
              `regscope cv --format table`",
         ));
     }
-    let caps = detect(opts.flags, &|k| std::env::var(k).ok());
+    let env = |k: &str| std::env::var(k).ok();
+    let caps = detect(opts.flags, &env);
     let mut app = initial_app(&opts);
     app.theme = Theme::new(caps.color);
     app.glyphs = Glyphs::new(caps.ascii);
+    let recovery_file = recovery::file(&env);
+    if let Some(f) = &recovery_file
+        && let Some(exp) = recovery::read(f)
+    {
+        // the key first: the path may not fit on the status line (the log shows it all)
+        let text = format!(
+            "R opens the unsaved experiment of a session that ended on a signal (kept in {})",
+            f.display()
+        );
+        app.recovery = Some((f.clone(), exp));
+        if app.status.is_none() {
+            app.set_status(Level::Warning, text);
+        } else {
+            app.push_log(Level::Warning, text);
+        }
+    }
+    let mut stamp = opts.config.as_deref().and_then(file_stamp);
 
     term::init(caps.mouse).map_err(|e| Error::new(format!("cannot set up the terminal: {e}")))?;
     let _guard = term::Guard;
@@ -153,14 +205,27 @@ pub fn run(opts: Options) -> Result<()> {
         .name("regscope-input".into())
         .spawn(move || input_loop(&input_tx))
         .map_err(|e| Error::new(e.to_string()))?;
+    let signal_tx = tx.clone();
+    let mut signals = Signals::new([SIGHUP, SIGTERM])
+        .map_err(|e| Error::new(format!("cannot watch for SIGHUP/SIGTERM: {e}")))?;
+    std::thread::Builder::new()
+        .name("regscope-signals".into())
+        .spawn(move || {
+            for sig in signals.forever() {
+                if signal_tx.send(Msg::Signal(sig)).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| Error::new(e.to_string()))?;
 
     let test_ui_panic = std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("ui");
-    let mut queue: VecDeque<Effect> = if app.status.is_some() && opts.config.is_some() {
+    let mut queue: VecDeque<Effect> = if app.config_error {
         VecDeque::new() // the config did not load: wait for r
     } else {
         update::start(&mut app).into()
     };
-    let mut quit = execute(&mut queue, &mut app, &worker, &mut terminal);
+    let mut quit = execute(&mut queue, &mut app, &worker, &mut terminal, &mut stamp);
     draw(&mut terminal, &app)?;
     while !quit {
         let first = if app.busy() {
@@ -182,9 +247,16 @@ pub fn run(opts: Options) -> Result<()> {
             if test_ui_panic && matches!(msg, Msg::Key(_)) {
                 panic!("test panic on the UI thread (REGSCOPE_TEST_PANIC=ui)");
             }
+            if let Msg::Signal(sig) = msg {
+                let said = on_signal(&app, sig, recovery_file.as_deref());
+                term::restore();
+                // the terminal may be gone (a hang-up): a failed write must not panic
+                let _ = writeln!(io::stderr(), "regscope: {said}");
+                std::process::exit(128 + sig);
+            }
             queue.extend(update(&mut app, msg));
         }
-        quit = execute(&mut queue, &mut app, &worker, &mut terminal);
+        quit = execute(&mut queue, &mut app, &worker, &mut terminal, &mut stamp);
         if !quit {
             draw(&mut terminal, &app)?;
         }
@@ -193,13 +265,50 @@ pub fn run(opts: Options) -> Result<()> {
     Ok(())
 }
 
+/// SIGHUP / SIGTERM: keep unsaved work in the recovery file. Returns what to tell the
+/// user.
+fn on_signal(app: &App, sig: i32, file: Option<&Path>) -> String {
+    let name = if sig == SIGHUP { "SIGHUP" } else { "SIGTERM" };
+    if !app.dirty || app.config_error {
+        return format!("stopped by {name}; nothing was unsaved");
+    }
+    let Some(file) = file else {
+        return format!(
+            "stopped by {name}; the unsaved experiment was lost (no HOME or XDG_STATE_HOME \
+             to keep it in)"
+        );
+    };
+    let mut exp = app.exp.clone();
+    if exp.model.kind != crate::solver::ModelKind::Ols {
+        exp.model.alpha = app.alpha().or(exp.model.alpha);
+    }
+    match recovery::write(&exp, &app.source, file) {
+        Ok(()) => format!(
+            "stopped by {name}; the unsaved experiment was kept in {} (the next regscope \
+             offers it: R)",
+            file.display()
+        ),
+        Err(e) => format!("stopped by {name}; could not keep the unsaved experiment: {e}"),
+    }
+}
+
+/// What identifies a version of a file on disk: its modification time and length.
+type Stamp = (Option<std::time::SystemTime>, u64);
+
+fn file_stamp(p: &Path) -> Option<Stamp> {
+    let m = std::fs::metadata(p).ok()?;
+    Some((m.modified().ok(), m.len()))
+}
+
 /// Run the effects `update` asked for; some (save, reload) feed a message straight
-/// back. Returns true when the app should quit.
+/// back. Returns true when the app should quit. `stamp` is the config file as last
+/// read or written, to notice edits made behind the app's back.
 fn execute(
     queue: &mut VecDeque<Effect>,
     app: &mut App,
     worker: &Worker,
     terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    stamp: &mut Option<Stamp>,
 ) -> bool {
     let mut quit = false;
     while let Some(e) = queue.pop_front() {
@@ -210,22 +319,46 @@ fn execute(
             Effect::Redraw => {
                 let _ = terminal.clear();
             }
-            Effect::Save(path, exp) => {
+            Effect::Save(path, exp, force) => {
+                let ours = app.config_path.as_deref() == Some(path.as_path()) && !app.config_error;
+                if !force && ours && changed_on_disk(&path, *stamp) {
+                    queue.extend(update(app, Msg::SaveConflict(path)));
+                    continue;
+                }
                 let r = save_experiment(&exp, &app.source, &path).map_err(|e| e.to_string());
+                if r.is_ok() {
+                    *stamp = file_stamp(&path);
+                }
                 queue.extend(update(app, Msg::Saved(path, r)));
             }
             Effect::Reload(path) => {
                 let r = Experiment::load(&path)
                     .map(|exp| {
-                        let src = DataSource::for_experiment(&exp, Some(&path));
+                        let src = normalized(DataSource::for_experiment(&exp, Some(&path)));
                         (exp, src)
                     })
                     .map_err(|e| e.to_string());
+                if r.is_ok() {
+                    *stamp = file_stamp(&path);
+                }
                 queue.extend(update(app, Msg::Reloaded(r)));
+            }
+            Effect::DropRecovery(file) => {
+                let _ = std::fs::remove_file(&file);
             }
         }
     }
     quit
+}
+
+/// True when the config at `path` is not the version last read or written (edited,
+/// replaced or removed since).
+fn changed_on_disk(path: &Path, stamp: Option<Stamp>) -> bool {
+    match (stamp, file_stamp(path)) {
+        (Some(a), Some(b)) => a != b,
+        (Some(_), None) => true, // removed since it was read
+        (None, _) => false,      // never read: nothing to protect
+    }
 }
 
 fn draw(terminal: &mut Terminal<CrosstermBackend<io::Stdout>>, app: &App) -> Result<()> {

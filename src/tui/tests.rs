@@ -181,26 +181,44 @@ fn grid_stepping_and_clamping_need_no_job() {
 }
 
 #[test]
-fn l1_ratio_steps_clamp_and_switch_to_elastic_net() {
+fn l1_ratio_steps_move_between_ridge_elastic_net_and_lasso() {
     let mut h = Harness::new();
-    h.key(Key::Char(']'));
-    assert_eq!(h.app.exp.model.kind, ModelKind::ElasticNet);
-    assert_eq!(
-        h.app.exp.model.l1_ratio,
-        Some(1.0),
-        "lasso + 0.05 clamps at 1"
-    );
+    // lasso is the top: ] says so and changes nothing
+    assert!(update(&mut h.app, Msg::Key(Key::Char(']'))).is_empty());
+    assert_eq!(h.app.exp.model.kind, ModelKind::Lasso);
+    assert!(h.app.status.as_ref().unwrap().1.contains("towards ridge"));
     h.key(Key::Char('['));
+    assert_eq!(h.app.exp.model.kind, ModelKind::ElasticNet);
     assert_eq!(h.app.exp.model.l1_ratio, Some(0.95));
+    h.key(Key::Char(']'));
+    assert_eq!(
+        h.app.exp.model.kind,
+        ModelKind::Lasso,
+        "0.95 + 0.05 is lasso"
+    );
+    assert_eq!(h.app.exp.model.l1_ratio, None);
     h.key(Key::Char('{'));
     assert_eq!(h.app.exp.model.kind, ModelKind::Ridge);
     assert_eq!(h.app.exp.model.l1_ratio, None);
     assert_eq!(h.app.exp.model.effective_l1_ratio(), 0.0);
+    // [ on ridge: a word, not "elastic net ... l1 0"
+    assert!(update(&mut h.app, Msg::Key(Key::Char('['))).is_empty());
+    assert_eq!(h.app.exp.model.kind, ModelKind::Ridge);
+    assert!(h.app.status.as_ref().unwrap().1.contains("ridge"));
+    let t = screen(&mut h.app, 120, 40);
+    let top = text_of(t.backend().buffer());
+    assert!(
+        !top.lines().next().unwrap().contains("elastic net"),
+        "{top}"
+    );
+    h.key(Key::Char(']'));
+    assert_eq!(h.app.exp.model.kind, ModelKind::ElasticNet);
+    assert_eq!(h.app.exp.model.l1_ratio, Some(0.05));
     h.key(Key::Char('['));
     assert_eq!(
-        h.app.exp.model.l1_ratio,
-        Some(0.0),
-        "ridge - 0.05 clamps at 0"
+        h.app.exp.model.kind,
+        ModelKind::Ridge,
+        "0.05 - 0.05 is ridge"
     );
     h.key(Key::Char('}'));
     assert_eq!(h.app.exp.model.kind, ModelKind::Lasso);
@@ -235,8 +253,13 @@ fn typed_alpha_off_grid_is_a_point_fit_and_on_grid_a_move() {
     let mut h = Harness::new();
     let grid = h.app.path.as_ref().unwrap().alphas.clone();
     h.key(Key::Char('a'));
-    assert!(matches!(h.app.overlay, Overlay::Prompt(_)));
-    h.key(Key::Ctrl('u'));
+    let Overlay::Prompt(p) = &h.app.overlay else {
+        panic!("{:?}", h.app.overlay)
+    };
+    assert_eq!(
+        p.text, "",
+        "the alpha prompt starts empty: typing never appends"
+    );
     for c in format!("{}", grid[5]).chars() {
         h.key(Key::Char(c));
     }
@@ -310,7 +333,7 @@ fn save_as_prompt_and_saved_message() {
     };
     assert_eq!(p.text, "configs/diabetes-lasso.toml");
     let e = update(&mut h.app, Msg::Key(Key::Enter));
-    let [Effect::Save(path, exp)] = &e[..] else {
+    let [Effect::Save(path, exp, false)] = &e[..] else {
         panic!("{e:?}")
     };
     assert_eq!(path.to_str(), Some("configs/diabetes-lasso.toml"));
@@ -320,7 +343,7 @@ fn save_as_prompt_and_saved_message() {
     assert_eq!(h.app.config_name(), "diabetes-lasso.toml");
     // w now saves in place
     let e = update(&mut h.app, Msg::Key(Key::Char('w')));
-    assert!(matches!(&e[..], [Effect::Save(p, _)] if p == path));
+    assert!(matches!(&e[..], [Effect::Save(p, _, false)] if p == path));
     update(
         &mut h.app,
         Msg::Saved(path.clone(), Err("disk full".into())),
@@ -432,9 +455,19 @@ fn a_data_error_is_shown_not_fatal() {
         update(&mut app, Msg::Worker(m));
     }
     assert_eq!(app.status.as_ref().unwrap().0, Level::Error);
-    assert_eq!(app.worker_text(), "ready");
+    assert_eq!(app.worker_text(), "failed", "not 'ready'");
     let t = screen(&mut app, 80, 24);
-    assert!(text_of(t.backend().buffer()).contains("error:"));
+    let text = text_of(t.backend().buffer());
+    assert!(text.contains("error:"), "{text}");
+    assert!(!text.contains("waiting"), "{text}");
+    assert!(
+        text.contains("Nothing to show") && text.contains("press r"),
+        "{text}"
+    );
+    assert!(
+        text.lines().next().unwrap().contains("not loaded"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -642,6 +675,21 @@ fn a_bad_config_opens_with_the_error_shown() {
     assert_eq!(level, Level::Error);
     assert!(text.contains("bogus"), "{text}");
     assert_eq!(app.config_path.as_deref(), Some(cfg.as_path()));
+    // the header names the config that failed, never the embedded sample
+    let mut app = app;
+    let t = screen(&mut app, 120, 40);
+    let screen_text = text_of(t.backend().buffer());
+    let head = screen_text.lines().next().unwrap();
+    assert!(
+        head.contains("bad.toml") && head.contains("not loaded"),
+        "{head}"
+    );
+    assert!(!screen_text.contains("diabetes"), "{screen_text}");
+    assert!(!screen_text.contains("ready"), "{screen_text}");
+    assert!(screen_text.contains("Nothing to show"), "{screen_text}");
+    // w does not overwrite the broken config: it asks where to save
+    update(&mut app, Msg::Key(Key::Char('w')));
+    assert!(matches!(app.overlay, Overlay::Prompt(_)));
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -735,4 +783,627 @@ fn a_running_fit_is_cancelled_promptly() {
     );
     drop(w);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---------- issue 12: trust ----------
+
+/// A scratch folder removed on drop.
+struct Scratch(std::path::PathBuf);
+impl Scratch {
+    fn new(tag: &str) -> Scratch {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        let p =
+            std::env::temp_dir().join(format!("regscope-tui-{tag}-{}-{nanos}", std::process::id()));
+        std::fs::create_dir_all(&p).unwrap();
+        Scratch(p)
+    }
+}
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A harness on a CSV file: `p` numeric features x0.., a text column `city`, target y.
+fn csv_harness(dir: &Scratch, p: usize, rows: usize) -> Harness {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let head: Vec<String> = (0..p).map(|j| format!("x{j}")).collect();
+    let _ = writeln!(s, "{},city,y", head.join(","));
+    let mut r: u64 = 7;
+    let mut next = || {
+        r = r
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((r >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+    };
+    for i in 0..rows {
+        let x: Vec<f64> = (0..p).map(|_| next()).collect();
+        let y = x.iter().take(3).sum::<f64>() + 0.1 * next();
+        let row: Vec<String> = x.iter().map(|v| format!("{v:.4}")).collect();
+        let city = ["a", "b", "c"][i % 3];
+        let _ = writeln!(s, "{},{city},{y:.4}", row.join(","));
+    }
+    let file = dir.0.join("wide.csv");
+    std::fs::write(&file, s).unwrap();
+    let exp = Experiment::default_for(&file, "y");
+    let mut h = Harness {
+        app: App::new(exp, DataSource::File(file), None),
+        fitter: SyncFitter::new(),
+    };
+    let eff = start(&mut h.app);
+    h.run(eff);
+    assert!(h.app.cv.is_some(), "{:?}", h.app.status);
+    h
+}
+
+/// Defect 1: coefficients near the float limit on the original scale (a target with
+/// one 1e308, then `o`) froze the UI inside the canvas; every pane must draw them.
+#[test]
+fn extreme_coefficients_draw_in_every_pane() {
+    let mut h = Harness::new();
+    let mut path = (**h.app.path.as_ref().unwrap()).clone();
+    path.coef[(0, 0)] = 1.7e308;
+    path.coef[(1, 1)] = -1.7e308;
+    path.coef[(2, 2)] = f64::INFINITY;
+    path.coef[(3, 3)] = f64::NAN;
+    path.coef[(50, 4)] = 4e307;
+    path.coef_std[(60, 5)] = f64::NEG_INFINITY;
+    path.r2[h.app.idx] = f64::NAN;
+    h.app.path = Some(Arc::new(path));
+    let mut cv = (**h.app.cv.as_ref().unwrap()).clone();
+    cv.cv_mean[10] = f64::INFINITY;
+    cv.cv_se[10] = f64::NAN;
+    cv.cv_mean[11] = 1e308;
+    cv.cv_se[11] = 1e308;
+    h.app.cv = Some(Arc::new(cv));
+    for ascii in [false, true] {
+        h.app.glyphs = Glyphs::new(ascii);
+        for scale in [true, false] {
+            h.app.original_scale = scale;
+            for (w, hgt) in [(120, 40), (80, 24), (60, 20)] {
+                let t = screen(&mut h.app, w, hgt);
+                assert!(text_of(t.backend().buffer()).contains("Path"));
+            }
+        }
+    }
+}
+
+/// Defect 3, the issue's repro: f Space Down Space Enter, then f Down Down t Enter.
+#[test]
+fn the_picker_fits_exactly_what_it_shows() {
+    let mut h = Harness::new();
+    for k in [
+        Key::Char('f'),
+        Key::Char(' '),
+        Key::Down,
+        Key::Char(' '),
+        Key::Enter,
+    ] {
+        h.key(k);
+    }
+    assert_eq!(h.app.names().len(), 8);
+    for k in [Key::Char('f'), Key::Down, Key::Down, Key::Char('t')] {
+        h.key(k);
+    }
+    // what the picker shows now
+    let Overlay::Picker(pk) = h.app.overlay.clone() else {
+        panic!()
+    };
+    let shown: Vec<String> = h
+        .app
+        .columns
+        .iter()
+        .zip(&pk.included)
+        .filter(|(c, inc)| **inc && c.name != pk.target)
+        .map(|(c, _)| c.name.clone())
+        .collect();
+    h.key(Key::Enter);
+    assert_eq!(h.app.info.as_ref().unwrap().target, "bmi");
+    assert_eq!(h.app.names(), &shown[..]);
+    for gone in ["progression", "sex", "age", "bmi"] {
+        assert!(!h.app.names().contains(&gone.to_string()), "{gone} fitted");
+    }
+    // select none / all, page keys and the filter
+    h.key(Key::Char('f'));
+    h.key(Key::Char('n'));
+    h.key(Key::Enter);
+    assert!(
+        h.app
+            .status
+            .as_ref()
+            .unwrap()
+            .1
+            .contains("at least one feature")
+    );
+    h.key(Key::Char('f'));
+    h.key(Key::End);
+    let Overlay::Picker(pk) = &h.app.overlay else {
+        panic!()
+    };
+    assert_eq!(pk.cursor, h.app.columns.len() - 1);
+    h.key(Key::Home);
+    h.key(Key::Char('/'));
+    for c in "s".chars() {
+        h.key(Key::Char(c));
+    }
+    h.key(Key::Enter);
+    h.key(Key::Char('n'));
+    h.key(Key::Char('a'));
+    h.key(Key::Enter);
+    // the listed columns (with an s) all ticked; bp stays as it was; bmi is the target
+    let names = h.app.names().to_vec();
+    let want = [
+        "sex",
+        "bp",
+        "s1",
+        "s2",
+        "s3",
+        "s4",
+        "s5",
+        "s6",
+        "progression",
+    ];
+    assert_eq!(names, want);
+}
+
+#[test]
+fn t_on_a_text_column_says_why() {
+    let dir = Scratch::new("textcol");
+    let mut h = csv_harness(&dir, 4, 30);
+    h.key(Key::Char('f'));
+    let city = h.app.columns.iter().position(|c| c.name == "city").unwrap();
+    for _ in 0..city {
+        h.key(Key::Down);
+    }
+    h.key(Key::Char('t'));
+    let (level, text) = h.app.status.clone().unwrap();
+    assert_eq!(level, Level::Warning);
+    assert!(
+        text.contains("'city' cannot be the target") && text.contains("text"),
+        "{text}"
+    );
+    let Overlay::Picker(pk) = &h.app.overlay else {
+        panic!()
+    };
+    assert_eq!(pk.target, "y");
+    // one-hot coding is a note on the main screen, not only behind E
+    h.key(Key::Esc);
+    h.app.status = None;
+    let t = screen(&mut h.app, 120, 40);
+    let line2 = text_of(t.backend().buffer())
+        .lines()
+        .nth(1)
+        .unwrap()
+        .to_string();
+    assert!(
+        line2.contains("notes:") && line2.contains("city"),
+        "{line2}"
+    );
+}
+
+/// Defect 10.
+#[test]
+fn the_filter_never_leaves_the_selection_hidden() {
+    let mut h = Harness::new();
+    let bmi = h.app.names().iter().position(|n| n == "bmi").unwrap();
+    h.app.selected = bmi;
+    h.key(Key::Char('/'));
+    h.key(Key::Char('s'));
+    assert_ne!(h.app.selected, bmi, "bmi is hidden by 's'");
+    assert!(h.app.visible_features().contains(&h.app.selected));
+    let t = screen(&mut h.app, 120, 40);
+    let text = text_of(t.backend().buffer());
+    let name = &h.app.names()[h.app.selected];
+    assert!(text.contains(&format!("): {name} ")), "{text}");
+    assert!(!text.contains(": bmi"), "{text}");
+    // no match: no name in the path title
+    for c in "zzz".chars() {
+        h.key(Key::Char(c));
+    }
+    h.key(Key::Enter);
+    let t = screen(&mut h.app, 120, 40);
+    let text = text_of(t.backend().buffer());
+    assert!(text.contains("no feature matches"), "{text}");
+    let title_row = text
+        .lines()
+        .find(|l| l.contains("Path (log alpha"))
+        .unwrap();
+    assert!(!title_row.contains("): "), "{title_row}");
+    // Esc clears the filter; the selection stays shown
+    h.key(Key::Esc);
+    assert!(h.app.visible_features().contains(&h.app.selected));
+}
+
+/// Defect 11: every width from 40 to 130 shows whole fields only.
+#[test]
+fn the_header_drops_whole_fields_never_cuts_a_number() {
+    let mut h = Harness::new();
+    h.key(Key::Char('H'));
+    let full = view::status::line1(&h.app, 1000);
+    let full_fields: Vec<&str> = full.split(h.app.glyphs.sep).map(str::trim).collect();
+    for w in 40..=130u16 {
+        let line = view::status::line1(&h.app, w);
+        assert!(line.chars().count() <= usize::from(w), "{w}: {line}");
+        let sep = if line == full {
+            h.app.glyphs.sep
+        } else {
+            h.app.glyphs.sep.trim()
+        };
+        for field in line.split(sep).map(str::trim) {
+            // each shown field is a whole field of the full form, or its compact twin
+            // (same label start, same numbers)
+            let nums = |s: &str| -> Vec<String> {
+                s.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e' || c == '-'))
+                    .filter(|t| t.chars().any(|c| c.is_ascii_digit()))
+                    .map(str::to_string)
+                    .collect()
+            };
+            let whole = full_fields.iter().any(|f| {
+                *f == field || (f.chars().next() == field.chars().next() && nums(f) == nums(field))
+            });
+            assert!(whole, "{w}: '{field}' in {line}");
+        }
+        // the CV error and its SE are shown whole or not at all
+        if let Some(i) = line.find('±') {
+            let se: String = line[i + '±'.len_utf8()..]
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '│')
+                .collect();
+            let (_, want) = h.app.cv_at_cursor().unwrap();
+            assert_eq!(se, crate::tui::axis::num(want), "{w}: {line}");
+        }
+    }
+    let at60 = view::status::line1(&h.app, 60);
+    assert!(at60.contains('α') && at60.contains("CV "), "{at60}");
+}
+
+/// Defect 12: a config's alpha off the grid is fitted as such on reload.
+#[test]
+fn an_off_grid_alpha_survives_save_and_reload() {
+    let mut h = Harness::new();
+    h.key(Key::Char('{')); // ridge
+    h.key(Key::Char('a'));
+    for c in "30".chars() {
+        h.key(Key::Char(c));
+    }
+    h.key(Key::Enter);
+    assert_eq!(h.app.alpha(), Some(30.0));
+    let e = update(&mut h.app, Msg::Key(Key::Char('W')));
+    assert!(e.is_empty());
+    let e = update(&mut h.app, Msg::Key(Key::Enter));
+    let [Effect::Save(_, exp, _)] = &e[..] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(exp.model.alpha, Some(30.0));
+    // reload it: the cursor is on 30, not on the nearest grid point
+    let exp = (**exp).clone();
+    let e = update(&mut h.app, Msg::Reloaded(Ok((exp, DataSource::Embedded))));
+    h.run(e);
+    assert_eq!(h.app.alpha(), Some(30.0));
+    assert!(h.app.point.is_some());
+    assert!(!h.app.dirty, "restoring the saved alpha is no edit");
+    let t = screen(&mut h.app, 120, 40);
+    assert!(text_of(t.backend().buffer()).contains("α 30 (typed)"));
+}
+
+/// Defect 5: every description readable in full at 80x24, by scrolling.
+#[test]
+fn help_is_readable_in_full_at_80x24() {
+    let mut h = Harness::new();
+    h.app.size = (80, 24);
+    h.key(Key::Char('?'));
+    let max = view::overlays::max_scroll(&h.app, 80, 24);
+    assert!(max > 0, "the help is longer than one screen at 80x24");
+    // the key and text columns at this size
+    let mut seen = String::new();
+    for off in 0..=max {
+        h.app.scroll = off;
+        let t = screen(&mut h.app, 80, 24);
+        let text = text_of(t.backend().buffer());
+        // the first help line at this offset
+        let row = text.lines().nth(4).unwrap().to_string();
+        seen.push_str(&row);
+        seen.push('\n');
+        if off == max {
+            for l in text.lines().skip(5) {
+                seen.push_str(l);
+                seen.push('\n');
+            }
+        }
+    }
+    let norm = |t: &str| -> String {
+        // borders and the scrollbar's thumb are not words
+        t.split(|c: char| c.is_whitespace() || "│|▶█".contains(c))
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let words = norm(&seen);
+    for mode in [super::keymap::Mode::Normal, super::keymap::Mode::Picker] {
+        for (_, d) in super::keymap::help_rows(mode) {
+            let d = norm(d);
+            assert!(words.contains(&d), "not readable in full: '{d}'");
+        }
+    }
+    assert!(words.contains("alpha_min"), "the glyphs are explained");
+    // keys: End, Home, PgDn
+    h.key(Key::End);
+    assert_eq!(h.app.scroll, max);
+    h.key(Key::Home);
+    assert_eq!(h.app.scroll, 0);
+    h.key(Key::PageDown);
+    assert!(h.app.scroll > 1);
+    h.key(Key::Up);
+    h.key(Key::Esc);
+    assert!(matches!(h.app.overlay, Overlay::None));
+}
+
+#[test]
+fn the_log_wraps_and_scrolls() {
+    let mut h = Harness::new();
+    h.app.size = (80, 24);
+    let long = (0..60)
+        .map(|i| format!("word{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    h.app.push_log(Level::Warning, long.clone());
+    for i in 0..40 {
+        h.app.push_log(Level::Warning, format!("entry {i}"));
+    }
+    h.key(Key::Char('E'));
+    let max = view::overlays::max_scroll(&h.app, 80, 24);
+    assert_eq!(h.app.scroll, max, "opens on the newest entries");
+    let t = screen(&mut h.app, 80, 24);
+    assert!(text_of(t.backend().buffer()).contains("entry 39"));
+    h.key(Key::Home);
+    let mut all = String::new();
+    for _ in 0..3 {
+        let t = screen(&mut h.app, 80, 24);
+        all.push_str(&text_of(t.backend().buffer()));
+        h.key(Key::Down);
+    }
+    let seen: std::collections::HashSet<&str> =
+        all.split(|c: char| c.is_whitespace() || c == '│').collect();
+    for i in 0..60 {
+        assert!(
+            seen.contains(format!("word{i}").as_str()),
+            "word{i} of the long entry"
+        );
+    }
+    assert!(all.contains("word59"), "the long entry is wrapped, not cut");
+    h.key(Key::PageDown);
+    h.key(Key::PageUp);
+    h.key(Key::End);
+    assert_eq!(h.app.scroll, max);
+}
+
+/// Defect 6: the CV minimum at the grid's edge is said, and x extends the grid.
+#[test]
+fn alpha_min_at_the_grid_edge_is_said_and_x_extends_the_grid() {
+    let mut h = Harness::new();
+    h.app.exp.model.kind = ModelKind::ElasticNet;
+    h.app.exp.model.l1_ratio = Some(0.05);
+    let e = act(&mut h.app, Action::Reload, false);
+    h.run(e);
+    let cv = h.app.cv.clone().unwrap();
+    assert_eq!(cv.index_min, cv.cv_mean.len() - 1, "the issue's case");
+    let (level, text) = h.app.status.clone().unwrap();
+    assert_eq!(level, Level::Warning);
+    assert!(
+        text.contains("smallest alpha") && text.contains("path.eps"),
+        "{text}"
+    );
+    let low = *h.app.path.as_ref().unwrap().alphas.last().unwrap();
+    let n = h.app.exp.path.n_alphas;
+    h.key(Key::Char('x'));
+    let eps = h.app.exp.path.eps.unwrap();
+    let path = h.app.path.clone().unwrap();
+    let new_low = *path.alphas.last().unwrap();
+    assert!((new_low / low - 0.1).abs() < 1e-6, "{low} -> {new_low}");
+    assert!((eps - new_low / path.alphas[0]).abs() < 1e-12);
+    assert!(
+        h.app.exp.path.n_alphas > n,
+        "the same density over one more decade"
+    );
+    assert!(h.app.dirty);
+}
+
+#[test]
+fn the_footer_keeps_columns_save_and_quit_at_80() {
+    for w in [60u16, 80, 100, 120] {
+        let mut h = Harness::new();
+        let t = screen(&mut h.app, w, 24);
+        let text = text_of(t.backend().buffer());
+        let foot = text.lines().last().unwrap();
+        if w >= 80 {
+            for item in ["f columns", "w save", "q quit"] {
+                assert!(foot.contains(item), "{w}: {foot}");
+            }
+        }
+        assert!(foot.contains("q quit"), "{w}: {foot}");
+    }
+}
+
+#[test]
+fn switching_model_lands_on_the_new_alpha_min() {
+    let mut h = Harness::new();
+    h.key(Key::Home);
+    assert_eq!(h.app.idx, h.app.grid_len() - 1);
+    h.key(Key::Char('{'));
+    let cv = h.app.cv.clone().unwrap();
+    assert_eq!(h.app.idx, cv.index_min);
+    assert_eq!(h.app.cursor_mark(), Some("min"));
+    h.key(Key::Char('M'));
+    h.key(Key::Char('M'));
+    let cv = h.app.cv.clone().unwrap();
+    assert_eq!(h.app.idx, cv.index_min);
+    let t = screen(&mut h.app, 200, 40);
+    let head = text_of(t.backend().buffer())
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        head.contains("(min)") && head.contains("R² train") && head.contains("CV R²"),
+        "{head}"
+    );
+}
+
+/// On wide data the scroll position is on its own row; the axis label stays.
+#[test]
+fn wide_data_scrolls_without_hiding_the_bar_scale() {
+    let dir = Scratch::new("wide");
+    let mut h = csv_harness(&dir, 40, 60);
+    h.key(Key::Char('s'));
+    let t = screen(&mut h.app, 80, 24);
+    let text = text_of(t.backend().buffer());
+    let mx = view::coef_bars::scale_max(&h.app);
+    let head = text.lines().nth(3).unwrap();
+    assert!(head.contains(&crate::tui::axis::num(mx)), "{head}\n{text}");
+    assert!(!head.contains(" of "), "{head}");
+    assert!(
+        text.contains(&format!(" of {}", h.app.names().len())),
+        "{text}"
+    );
+}
+
+#[test]
+fn settings_change_the_fit_and_are_saved() {
+    let mut h = Harness::new();
+    h.key(Key::Char('S'));
+    assert!(matches!(h.app.overlay, Overlay::Settings(_)));
+    let t = screen(&mut h.app, 80, 24);
+    let text = text_of(t.backend().buffer());
+    for key in [
+        "cv.folds",
+        "cv.seed",
+        "path.n_alphas",
+        "path.eps",
+        "model.standardize",
+        "model.fit_intercept",
+        "data.categorical",
+    ] {
+        assert!(text.contains(key), "{key}\n{text}");
+    }
+    h.key(Key::Left); // folds 5 -> 4
+    h.key(Key::Down);
+    h.key(Key::Right); // seed 43
+    h.key(Key::Enter);
+    assert_eq!(h.app.cv.as_ref().unwrap().folds, 4);
+    assert_eq!(h.app.exp.cv.seed, 43);
+    assert!(h.app.dirty);
+    let e = update(&mut h.app, Msg::Key(Key::Char('w')));
+    assert!(e.is_empty());
+    let e = update(&mut h.app, Msg::Key(Key::Enter));
+    let [Effect::Save(_, exp, _)] = &e[..] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(exp.cv.folds, Some(4));
+    assert_eq!(exp.cv.seed, 43);
+    // Esc drops a draft
+    h.key(Key::Char('S'));
+    h.key(Key::Right);
+    h.key(Key::Esc);
+    assert_eq!(h.app.exp.cv.folds, Some(4));
+}
+
+#[test]
+fn a_config_changed_on_disk_is_not_overwritten_silently() {
+    let mut h = Harness::new();
+    let path = std::path::PathBuf::from("x.toml");
+    h.app.config_path = Some(path.clone());
+    update(&mut h.app, Msg::SaveConflict(path.clone()));
+    let (level, text) = h.app.status.clone().unwrap();
+    assert_eq!(level, Level::Warning);
+    assert!(
+        text.contains("changed on disk") && text.contains("w again"),
+        "{text}"
+    );
+    // w again: a forced save
+    let e = update(&mut h.app, Msg::Key(Key::Char('w')));
+    assert!(
+        matches!(&e[..], [Effect::Save(p, _, true)] if *p == path),
+        "{e:?}"
+    );
+    // any other key in between asks again
+    update(&mut h.app, Msg::SaveConflict(path.clone()));
+    update(&mut h.app, Msg::Key(Key::Right));
+    let e = update(&mut h.app, Msg::Key(Key::Char('w')));
+    assert!(matches!(&e[..], [Effect::Save(_, _, false)]), "{e:?}");
+}
+
+/// Defect 4: a config saved from the embedded sample loads back from any folder.
+#[test]
+fn a_config_saved_from_the_embedded_sample_loads_from_anywhere() {
+    let dir = Scratch::new("embedded");
+    let cfg = dir.0.join("configs").join("d.toml");
+    let exp = Experiment::default_for(EMBEDDED_NAME, "progression");
+    super::save_experiment(&exp, &DataSource::Embedded, &cfg).unwrap();
+    let back = Experiment::load(&cfg).unwrap();
+    assert_eq!(
+        DataSource::for_experiment(&back, Some(&cfg)),
+        DataSource::Embedded
+    );
+    let app = super::initial_app(&super::Options {
+        config: Some(cfg),
+        ..Default::default()
+    });
+    assert_eq!(app.source, DataSource::Embedded);
+    assert!(!app.config_error);
+}
+
+#[test]
+fn data_paths_are_shown_normalized() {
+    use std::path::Path;
+    assert_eq!(
+        super::normalize(Path::new("configs/../sample-data/hitters.csv")),
+        Path::new("sample-data/hitters.csv")
+    );
+    assert_eq!(
+        super::normalize(Path::new("./a/./b/../c")),
+        Path::new("a/c")
+    );
+    assert_eq!(super::normalize(Path::new("../x/../y")), Path::new("../y"));
+    assert_eq!(super::normalize(Path::new("/../a")), Path::new("/a"));
+}
+
+#[test]
+fn a_recovered_experiment_opens_with_r() {
+    let mut h = Harness::new();
+    let mut exp = Experiment::default_for(EMBEDDED_NAME, "progression");
+    exp.model.kind = ModelKind::Ridge;
+    let file = std::path::PathBuf::from("/state/regscope/recovery.toml");
+    h.app.recovery = Some((file.clone(), exp));
+    let e = update(&mut h.app, Msg::Key(Key::Char('R')));
+    assert!(e.contains(&Effect::DropRecovery(file)), "{e:?}");
+    h.run(e);
+    assert_eq!(h.app.exp.model.kind, ModelKind::Ridge);
+    assert!(h.app.dirty, "recovered work is unsaved work");
+    assert!(h.app.recovery.is_none());
+}
+
+mod update_props {
+    use super::super::script::{Session, decode};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+        /// Any sequence of keys, resizes, ticks and worker answers keeps the invariants
+        /// (checked after every step) and every frame draws.
+        #[test]
+        fn any_event_sequence_keeps_the_invariants(bytes in proptest::collection::vec(any::<u8>(), 0..120)) {
+            let mut s = Session::new();
+            for op in decode(&bytes) {
+                if s.quit {
+                    break;
+                }
+                s.step(op);
+            }
+        }
+    }
 }

@@ -28,14 +28,21 @@ pub enum Msg {
     Reloaded(Result<(Experiment, DataSource), String>),
     /// a panic caught on another thread (e.g. a rayon thread of the worker)
     Panic(String),
+    /// `Effect::Save` found the config changed on disk since it was loaded or saved
+    SaveConflict(PathBuf),
+    /// SIGHUP or SIGTERM arrived (`run` handles it before `update`)
+    Signal(i32),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Submit(Job),
     Cancel,
-    Save(PathBuf, Box<Experiment>),
+    /// write the config; `force`: even if it changed on disk since it was read
+    Save(PathBuf, Box<Experiment>, bool),
     Reload(PathBuf),
+    /// the recovered experiment was opened: remove its file
+    DropRecovery(PathBuf),
     Quit,
     /// clear and repaint everything (Ctrl-L)
     Redraw,
@@ -47,6 +54,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Key(k) => on_key(app, k),
         Msg::Resize(w, h) => {
             app.size = (w, h);
+            clamp_scroll(app);
             vec![]
         }
         Msg::Tick => {
@@ -59,6 +67,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Saved(path, Ok(exp)) => {
             app.exp = exp;
             app.dirty = false;
+            app.confirm_overwrite = false;
             app.set_status(Level::Info, format!("saved {}", path.display()));
             app.config_path = Some(path);
             vec![]
@@ -69,15 +78,36 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Reloaded(Ok((exp, source))) => {
             app.pending_alpha = exp.model.alpha;
+            app.pending_point = None;
             app.cursor_touched = exp.model.alpha.is_some();
             app.exp = exp;
             app.source = source;
             app.dirty = false;
+            app.config_error = false;
+            app.load_error = None;
             app.set_status(Level::Info, "reloaded");
             vec![submit_fit(app, true)]
         }
         Msg::Reloaded(Err(e)) => {
+            app.load_error = Some(e.clone());
             app.set_status(Level::Error, e);
+            vec![]
+        }
+        Msg::Signal(_) => vec![],
+        Msg::SaveConflict(path) => {
+            app.confirm_overwrite = true;
+            app.set_status(
+                Level::Warning,
+                // the file name, not the whole path: the advice must fit on the line
+                format!(
+                    "{} changed on disk since it was loaded: w again overwrites it, \
+                     W saves elsewhere, r reloads it (dropping your changes)",
+                    path.file_name().map_or_else(
+                        || path.display().to_string(),
+                        |f| f.to_string_lossy().to_string()
+                    )
+                ),
+            );
             vec![]
         }
         Msg::Panic(m) => {
@@ -109,6 +139,7 @@ fn submit_fit(app: &mut App, reload: bool) -> Effect {
     let id = next_id(app);
     app.fit_id = id;
     app.point = None;
+    app.load_error = None;
     app.job = JobState::Running {
         id,
         progress: None,
@@ -153,11 +184,24 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
             app.path = Some(path);
             app.path_id = id;
             app.cv = None;
-            let target = app.pending_alpha.take().or(before);
+            app.load_error = None;
+            let pending = app.pending_alpha.take();
+            let target = pending.or(before);
             if let Some(a) = target {
-                app.idx = nearest_index(app.path.as_ref().map_or(&[][..], |p| &p.alphas), a);
+                let alphas = app.path.as_ref().map_or(&[][..], |p| &p.alphas);
+                app.idx = nearest_index(alphas, a);
+                // a config's alpha off the grid is fitted as such once the CV is done
+                if let Some(a) = pending
+                    && app.exp.model.kind != ModelKind::Ols
+                    && alphas
+                        .get(app.idx)
+                        .is_some_and(|g| ((g - a) / a).abs() >= 1e-9)
+                {
+                    app.pending_point = Some(a);
+                }
             }
             app.idx = app.idx.min(app.grid_len().saturating_sub(1));
+            fix_selection(app);
         }
         WorkerMsg::CvReady(_, cv) => {
             let names = app.names().to_vec();
@@ -167,6 +211,7 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
             if !app.cursor_touched && cv.cv_mean.len() == app.grid_len() {
                 app.idx = cv.index_min;
             }
+            let edge = edge_warning(app, &cv);
             app.cv = Some(cv);
             app.cv_id = id;
             app.job = JobState::Idle;
@@ -174,6 +219,17 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
                 && let Some(&j) = app.visible_features().first()
             {
                 app.selected = j;
+            }
+            fix_selection(app);
+            if let Some(w) = edge {
+                app.set_status(Level::Warning, w);
+            }
+            if let Some(a) = app.pending_point.take() {
+                // restoring a config's alpha is not an edit
+                let was = app.dirty;
+                let eff = type_alpha(app, a);
+                app.dirty = was;
+                return eff;
             }
         }
         WorkerMsg::PointReady(_, alpha, res) => {
@@ -185,10 +241,15 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
             app.job = JobState::Idle;
         }
         WorkerMsg::Failed(_, e) => {
+            app.load_error = Some(e.clone());
             app.set_status(Level::Error, e);
             app.job = JobState::Idle;
         }
-        WorkerMsg::Cancelled(_) => app.job = JobState::Idle,
+        WorkerMsg::Cancelled(_) => {
+            app.job = JobState::Idle;
+            // a typed alpha was cancelled: the cursor is back on the grid
+            app.pending_point = None;
+        }
         WorkerMsg::Panicked(_, m) => {
             app.set_status(
                 Level::Error,
@@ -214,12 +275,66 @@ pub fn nearest_index(alphas: &[f64], alpha: f64) -> usize {
         .map_or(0, |(i, _)| i)
 }
 
+/// A warning when alpha_min sits at an end of the grid: the CV minimum may lie outside.
+fn edge_warning(app: &App, cv: &crate::solver::CvResult) -> Option<String> {
+    let m = cv.cv_mean.len();
+    if m < 2 || app.exp.model.kind == ModelKind::Ols || m != app.grid_len() {
+        return None;
+    }
+    let how = if app.exp.path.alphas.is_some() {
+        "add smaller alphas to path.alphas"
+    } else {
+        "x extends the grid (or lower path.eps)"
+    };
+    if cv.index_min == m - 1 {
+        Some(format!(
+            "alpha_min is the smallest alpha of the grid: the CV minimum may lie below; {how}"
+        ))
+    } else if cv.index_min == 0 {
+        Some(
+            "alpha_min is the largest alpha of the grid: no penalty level beat the null model"
+                .into(),
+        )
+    } else {
+        None
+    }
+}
+
+/// Keep the selection on a shown feature: the first shown one when the filter hides it.
+fn fix_selection(app: &mut App) {
+    if app.shown_selected().is_none()
+        && let Some(&j) = app.visible_features().first()
+    {
+        app.selected = j;
+    }
+}
+
 fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     if key == Key::Ctrl('c') {
         return vec![Effect::Quit];
     }
     if let Overlay::Prompt(_) = app.overlay {
         return on_prompt_key(app, key);
+    }
+    if let Overlay::Picker(pk) = &mut app.overlay
+        && pk.typing
+    {
+        match key {
+            Key::Char(c) => pk.filter.push(c),
+            Key::Backspace => {
+                pk.filter.pop();
+            }
+            Key::Ctrl('u') => pk.filter.clear(),
+            Key::Esc | Key::Enter => pk.typing = false,
+            _ => {}
+        }
+        let listed = pk.listed(&app.columns);
+        if !listed.contains(&pk.cursor)
+            && let Some(&i) = listed.first()
+        {
+            pk.cursor = i;
+        }
+        return vec![];
     }
     let Some(action) = lookup(app.mode(), key) else {
         return vec![];
@@ -238,10 +353,30 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
         return vec![];
     }
     let confirm = std::mem::replace(&mut app.confirm_quit, false);
-    if app.mode() == super::keymap::Mode::Picker {
-        return on_picker(app, action);
+    let overwrite = std::mem::replace(&mut app.confirm_overwrite, false);
+    match app.mode() {
+        super::keymap::Mode::Picker => on_picker(app, action),
+        super::keymap::Mode::Settings => super::settings::on_settings(app, action),
+        super::keymap::Mode::Help | super::keymap::Mode::Log
+            if matches!(
+                action,
+                Action::LineUp
+                    | Action::LineDown
+                    | Action::PageUp
+                    | Action::PageDown
+                    | Action::Top
+                    | Action::Bottom
+            ) =>
+        {
+            scroll(app, action);
+            vec![]
+        }
+        _ if action == Action::Save && overwrite => match app.config_path.clone() {
+            Some(p) => vec![save_effect(app, p, true)],
+            None => act(app, action, confirm),
+        },
+        _ => act(app, action, confirm),
     }
-    act(app, action, confirm)
 }
 
 /// Apply an action (the keymap has already resolved the key).
@@ -259,8 +394,16 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             ));
         }
         Action::ForceQuit => return vec![Effect::Quit],
-        Action::Help => app.overlay = Overlay::Help,
-        Action::Log => app.overlay = Overlay::Log,
+        Action::Help => {
+            app.scroll = 0;
+            app.overlay = Overlay::Help;
+        }
+        Action::Log => {
+            // the newest entries first in view: open at the bottom
+            app.overlay = Overlay::Log;
+            app.scroll = usize::MAX;
+            clamp_scroll(app);
+        }
         Action::Back => app.overlay = Overlay::None,
         Action::Redraw => return vec![Effect::Redraw],
         Action::Escape => {
@@ -273,6 +416,7 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 return vec![Effect::Cancel];
             } else if !app.filter.is_empty() {
                 app.filter.clear();
+                fix_selection(app);
             } else {
                 app.status = None;
             }
@@ -314,14 +458,30 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             }
         }
         Action::L1Up | Action::L1Down => {
+            let kind = app.exp.model.kind;
             let rho = app.exp.model.effective_l1_ratio();
-            let d = if action == Action::L1Up { 0.05 } else { -0.05 };
-            let new = ((rho + d).clamp(0.0, 1.0) * 100.0).round() / 100.0;
-            if new == rho && app.exp.model.kind == ModelKind::ElasticNet {
+            let up = action == Action::L1Up;
+            // ridge (and OLS) sit at l1_ratio 0, lasso at 1: going past an end is a no-op
+            // with a word, and reaching an end lands on that model, not on "elastic net 0"
+            if (!up && rho <= 0.0) || (up && kind == ModelKind::Lasso) {
+                let what = if up {
+                    "lasso is l1_ratio 1, the top: [ moves towards ridge"
+                } else {
+                    "l1_ratio is 0 (ridge) already: ] moves towards lasso"
+                };
+                app.status = Some((Level::Info, what.into()));
                 return vec![];
             }
-            app.exp.model.kind = ModelKind::ElasticNet;
-            app.exp.model.l1_ratio = Some(new);
+            let d = if up { 0.05 } else { -0.05 };
+            let new = ((rho + d).clamp(0.0, 1.0) * 100.0).round() / 100.0;
+            if new <= 0.0 {
+                set_kind(app, ModelKind::Ridge);
+            } else if new >= 1.0 {
+                set_kind(app, ModelKind::Lasso);
+            } else {
+                app.exp.model.kind = ModelKind::ElasticNet;
+                app.exp.model.l1_ratio = Some(new);
+            }
             return changed(app);
         }
         Action::RidgeMix | Action::LassoMix => {
@@ -364,9 +524,11 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             })
         }
         Action::TypeAlpha => {
+            // empty, so typing never appends to a prefilled value; the current alpha
+            // is in the header
             app.overlay = Overlay::Prompt(Prompt {
                 kind: PromptKind::Alpha,
-                text: app.alpha().map(|a| format!("{a}")).unwrap_or_default(),
+                text: String::new(),
                 before: String::new(),
             })
         }
@@ -378,8 +540,8 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             })
         }
         Action::Save => match app.config_path.clone() {
-            Some(p) => return vec![save_effect(app, p)],
-            None => return act(app, Action::SaveAs, false),
+            Some(p) if !app.config_error => return vec![save_effect(app, p, false)],
+            _ => return act(app, Action::SaveAs, false),
         },
         Action::Reload => {
             return match app.config_path.clone() {
@@ -405,9 +567,100 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 app.overlay = Overlay::Picker(open_picker(app));
             }
         }
+        Action::ExtendGrid => return extend_grid(app),
+        Action::Settings => {
+            app.overlay = Overlay::Settings(super::app::Settings {
+                cursor: 0,
+                draft: app.exp.clone(),
+            })
+        }
+        Action::Restore => match app.recovery.take() {
+            Some((file, exp)) => {
+                let source = if exp.data.path == crate::workflow::EMBEDDED_NAME {
+                    DataSource::Embedded
+                } else {
+                    DataSource::File(PathBuf::from(&exp.data.path))
+                };
+                let mut eff = update(app, Msg::Reloaded(Ok((exp, source))));
+                app.dirty = true;
+                app.config_path = None;
+                app.set_status(
+                    Level::Info,
+                    "opened the recovered experiment: w saves it".to_string(),
+                );
+                eff.push(Effect::DropRecovery(file));
+                return eff;
+            }
+            None => {
+                app.status = Some((Level::Info, "no recovered experiment to open".into()));
+            }
+        },
         _ => {}
     }
     vec![]
+}
+
+/// Extend the computed grid one decade below its smallest alpha, at the same density.
+fn extend_grid(app: &mut App) -> Vec<Effect> {
+    if app.exp.model.kind == ModelKind::Ols {
+        app.status = Some((Level::Info, "OLS has no alpha grid".into()));
+        return vec![];
+    }
+    if app.exp.path.alphas.is_some() {
+        app.status = Some((
+            Level::Info,
+            "the grid is the config's path.alphas: add smaller alphas there".into(),
+        ));
+        return vec![];
+    }
+    let Some(path) = app.path.as_ref().filter(|p| p.alphas.len() >= 2) else {
+        app.status = Some((Level::Info, "no grid yet".into()));
+        return vec![];
+    };
+    let (hi, lo) = (path.alphas[0], path.alphas[path.alphas.len() - 1]);
+    let old = app.exp.path.eps.unwrap_or(lo / hi);
+    let new = old * 0.1;
+    if !(old > 0.0 && old < 1.0 && new > 1e-12) {
+        app.status = Some((
+            Level::Warning,
+            "the grid already reaches 1e-12 of alpha_max: not extended".into(),
+        ));
+        return vec![];
+    }
+    let decades = -old.log10();
+    let n = app.exp.path.n_alphas as f64;
+    app.exp.path.eps = Some(new);
+    app.exp.path.n_alphas = ((n * (decades + 1.0) / decades).round() as usize).clamp(2, 1000);
+    let eff = changed(app);
+    app.set_status(
+        Level::Info,
+        format!(
+            "grid extended: path.eps = {}, n_alphas = {} (refitting)",
+            crate::tui::axis::num(new),
+            app.exp.path.n_alphas
+        ),
+    );
+    eff
+}
+
+/// Move the help or log view; clamped to its content at the current size.
+fn scroll(app: &mut App, action: Action) {
+    let page = usize::from(app.size.1.saturating_sub(8)).max(1);
+    app.scroll = match action {
+        Action::LineUp => app.scroll.saturating_sub(1),
+        Action::LineDown => app.scroll.saturating_add(1),
+        Action::PageUp => app.scroll.saturating_sub(page),
+        Action::PageDown => app.scroll.saturating_add(page),
+        Action::Top => 0,
+        _ => usize::MAX,
+    };
+    clamp_scroll(app);
+}
+
+fn clamp_scroll(app: &mut App) {
+    let (w, h) = app.size;
+    let max = super::view::overlays::max_scroll(app, w, h);
+    app.scroll = app.scroll.min(max);
 }
 
 fn set_kind(app: &mut App, kind: ModelKind) {
@@ -421,10 +674,13 @@ fn set_kind(app: &mut App, kind: ModelKind) {
     }
 }
 
-/// The experiment changed in a way that needs a refit.
-fn changed(app: &mut App) -> Vec<Effect> {
+/// The experiment changed in a way that needs a refit. The new fit's grid is another
+/// scale: the cursor lands on its alpha_min again.
+pub(super) fn changed(app: &mut App) -> Vec<Effect> {
     app.dirty = true;
     app.status = None;
+    app.cursor_touched = false;
+    app.pending_point = None;
     vec![submit_fit(app, false)]
 }
 
@@ -458,14 +714,14 @@ fn set_idx(app: &mut App, i: usize) {
     app.cursor_touched = true;
 }
 
-fn save_effect(app: &mut App, path: PathBuf) -> Effect {
+fn save_effect(app: &mut App, path: PathBuf, force: bool) -> Effect {
     let mut exp = app.exp.clone();
     exp.model.alpha = if exp.model.kind == ModelKind::Ols {
         None
     } else {
         app.alpha()
     };
-    Effect::Save(path, Box::new(exp))
+    Effect::Save(path, Box::new(exp), force)
 }
 
 fn on_prompt_key(app: &mut App, key: Key) -> Vec<Effect> {
@@ -481,6 +737,7 @@ fn on_prompt_key(app: &mut App, key: Key) -> Vec<Effect> {
         Key::Esc => {
             if p.kind == PromptKind::Filter {
                 app.filter = p.before.clone();
+                fix_selection(app);
             }
             app.overlay = Overlay::None;
             return vec![];
@@ -497,19 +754,23 @@ fn on_prompt_key(app: &mut App, key: Key) -> Vec<Effect> {
         && p.kind == PromptKind::Filter
     {
         app.filter = p.text.clone();
+        fix_selection(app);
     }
     vec![]
 }
 
 fn accept_prompt(app: &mut App, p: Prompt) -> Vec<Effect> {
     match p.kind {
-        PromptKind::Filter => app.filter = p.text,
+        PromptKind::Filter => {
+            app.filter = p.text;
+            fix_selection(app);
+        }
         PromptKind::SaveAs => {
             let t = p.text.trim();
             if t.is_empty() {
                 app.status = Some((Level::Warning, "no file name: not saved".into()));
             } else {
-                return vec![save_effect(app, PathBuf::from(t))];
+                return vec![save_effect(app, PathBuf::from(t), false)];
             }
         }
         PromptKind::Alpha => {
@@ -596,35 +857,90 @@ fn open_picker(app: &App) -> Picker {
         target,
         included,
         touched: false,
+        filter: String::new(),
+        typing: false,
     }
 }
 
+/// Rows of the picker list at the current size (the overlay's inner height less its
+/// key line).
+fn picker_page(app: &App) -> usize {
+    usize::from(app.size.1.saturating_sub(3 + 2 + 2 + 1)).max(1)
+}
+
 fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
-    let n = app.columns.len();
+    let page = picker_page(app);
     let Overlay::Picker(pk) = &mut app.overlay else {
         return vec![];
     };
+    let listed = pk.listed(&app.columns);
+    let pos = listed.iter().position(|&i| i == pk.cursor).unwrap_or(0);
+    let last = listed.len().saturating_sub(1);
+    let move_to = |pk: &mut Picker, p: usize| {
+        if let Some(&i) = listed.get(p.min(last)) {
+            pk.cursor = i;
+        }
+    };
     match action {
-        Action::SelectUp => pk.cursor = pk.cursor.saturating_sub(1),
-        Action::SelectDown => pk.cursor = (pk.cursor + 1).min(n.saturating_sub(1)),
+        Action::LineUp => move_to(pk, pos.saturating_sub(1)),
+        Action::LineDown => move_to(pk, pos + 1),
+        Action::PageUp => move_to(pk, pos.saturating_sub(page)),
+        Action::PageDown => move_to(pk, pos + page),
+        Action::Top => move_to(pk, 0),
+        Action::Bottom => move_to(pk, last),
+        Action::ListFilter => pk.typing = true,
+        Action::SelectAll | Action::SelectNone => {
+            let on = action == Action::SelectAll;
+            for &i in &listed {
+                if let Some(c) = app.columns.get(i)
+                    && usable(c)
+                    && c.name != pk.target
+                {
+                    pk.included[i] = on;
+                }
+            }
+            pk.touched = true;
+        }
         Action::ToggleItem => {
-            if let Some(c) = app.columns.get(pk.cursor)
-                && usable(c)
-                && c.name != pk.target
-            {
-                pk.included[pk.cursor] = !pk.included[pk.cursor];
-                pk.touched = true;
+            if let Some(c) = app.columns.get(pk.cursor) {
+                if c.name == pk.target {
+                    app.status = Some((
+                        Level::Info,
+                        format!("'{}' is the target; t on another column changes it", c.name),
+                    ));
+                } else if !usable(c) {
+                    app.status = Some((
+                        Level::Info,
+                        format!("'{}' cannot be a feature: {}", c.name, kind_name(c)),
+                    ));
+                } else {
+                    pk.included[pk.cursor] = !pk.included[pk.cursor];
+                    pk.touched = true;
+                    app.status = None;
+                }
             }
         }
         Action::SetTarget => {
-            if let Some(c) = app.columns.get(pk.cursor)
-                && matches!(
+            if let Some(c) = app.columns.get(pk.cursor) {
+                if matches!(
                     c.kind,
                     crate::data::ColumnKind::Numeric | crate::data::ColumnKind::Boolean
-                )
-            {
-                pk.target = c.name.clone();
-                pk.included[pk.cursor] = false;
+                ) {
+                    pk.target = c.name.clone();
+                    pk.included[pk.cursor] = false;
+                    pk.touched = true;
+                    app.status = None;
+                } else {
+                    app.status = Some((
+                        Level::Warning,
+                        format!(
+                            "'{}' cannot be the target: it is {}; the target must be numeric \
+                             or boolean",
+                            c.name,
+                            kind_name(c)
+                        ),
+                    ));
+                }
             }
         }
         Action::Back => app.overlay = Overlay::None,
@@ -633,6 +949,10 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
         Action::Accept => {
             let pk = pk.clone();
             app.overlay = Overlay::None;
+            if !pk.touched {
+                return vec![];
+            }
+            // exactly what the picker shows: the ticked columns, never the target
             let features: Vec<String> = app
                 .columns
                 .iter()
@@ -640,22 +960,29 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
                 .filter(|(c, inc)| **inc && c.name != pk.target)
                 .map(|(c, _)| c.name.clone())
                 .collect();
-            if pk.touched && features.is_empty() {
+            if features.is_empty() {
                 app.set_status(Level::Error, "choose at least one feature");
                 return vec![];
             }
-            let new_features = if pk.touched { Some(features) } else { None };
-            let target_changed = pk.target != app.exp.data.target;
-            if !target_changed && (!pk.touched || new_features == app.exp.data.features) {
+            let same_features = app.names().len() == features.len()
+                && app.exp.data.features.as_ref() == Some(&features);
+            if pk.target == app.exp.data.target && same_features {
                 return vec![];
             }
             app.exp.data.target = pk.target;
-            if pk.touched || target_changed {
-                app.exp.data.features = new_features;
-            }
+            app.exp.data.features = Some(features);
             return changed(app);
         }
         _ => {}
     }
     vec![]
+}
+
+fn kind_name(c: &crate::data::ColumnInfo) -> String {
+    match &c.kind {
+        crate::data::ColumnKind::Numeric => "numeric".into(),
+        crate::data::ColumnKind::Boolean => "boolean".into(),
+        crate::data::ColumnKind::Text { levels } => format!("text ({levels} levels)"),
+        crate::data::ColumnKind::Other(t) => format!("of type {t}, which regscope cannot use"),
+    }
 }

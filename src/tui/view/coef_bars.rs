@@ -9,7 +9,7 @@ use ratatui::widgets::Widget;
 
 use super::put_str;
 use crate::tui::app::App;
-use crate::tui::axis::num;
+use crate::tui::axis::{num, num_sig};
 
 pub struct CoefBars<'a> {
     pub app: &'a App,
@@ -39,11 +39,8 @@ pub fn scale_max(app: &App) -> f64 {
 
 /// A value as the bars show it: at most `w` characters.
 fn value_text(v: f64, w: usize) -> String {
-    if v == 0.0 {
-        return "0".into();
-    }
     let s = num(v);
-    if s.len() <= w { s } else { format!("{v:.1e}") }
+    if s.len() <= w { s } else { num_sig(v, 2) }
 }
 
 impl Widget for &CoefBars<'_> {
@@ -54,14 +51,7 @@ impl Widget for &CoefBars<'_> {
             return;
         }
         let Some(coefs) = app.coefs() else {
-            put_str(
-                buf,
-                area.x,
-                area.y,
-                "waiting for the first fit...",
-                area.width,
-                t.dim(),
-            );
+            super::no_result(app, area, buf);
             return;
         };
         let names = app.names();
@@ -89,8 +79,10 @@ impl Widget for &CoefBars<'_> {
         let bar_w = area.width.saturating_sub(fixed);
         let half = bar_w / 2;
         let mx = scale_max(app);
-        // header: the scale of the bars
-        let rows = area.height - 1;
+        // header: the scale of the bars; when the list scrolls, the last row says where
+        // (the header keeps the scale label)
+        let scrolls = vis.len() > usize::from(area.height - 1) && area.height >= 3;
+        let rows = area.height - 1 - u16::from(scrolls);
         let head = format!("{:<w$}", "feature", w = usize::from(name_w + 2));
         put_str(buf, area.x, area.y, &head, area.width, t.dim());
         put_str(
@@ -167,11 +159,13 @@ impl Widget for &CoefBars<'_> {
             }
             let bx = area.x + fixed;
             let zx = bx + half;
-            if v == 0.0 || mx == 0.0 {
+            if v == 0.0 || mx == 0.0 || v.is_nan() {
                 put_str(buf, zx, y, &g.zero_mark.to_string(), 1, t.zero());
                 continue;
             }
-            let halves = ((v.abs() / mx) * f64::from(half) * 2.0).round().max(1.0) as u16;
+            // clamped: an infinite coefficient fills its half, no more
+            let ratio = (v.abs() / mx).clamp(0.0, 1.0);
+            let halves = (ratio * f64::from(half) * 2.0).round().max(1.0) as u16;
             let (full, part) = (halves / 2, halves % 2 == 1);
             let style = if v > 0.0 { t.positive() } else { t.negative() };
             let style = if sel {
@@ -209,20 +203,19 @@ impl Widget for &CoefBars<'_> {
                 put_str(buf, zx - len, y, &s, len, style);
             }
         }
-        if vis.len() > usize::from(rows) && area.width > 0 {
+        if scrolls {
             let more = format!(
-                "{}-{}/{}",
+                "{}-{} of {} (j/k scroll)",
                 off + 1,
                 (off + usize::from(rows)).min(vis.len()),
                 vis.len()
             );
-            let w = more.len() as u16;
             put_str(
                 buf,
-                area.x + area.width.saturating_sub(w),
-                area.y,
+                area.x + 2,
+                area.y + area.height - 1,
                 &more,
-                w,
+                area.width.saturating_sub(2),
                 t.dim(),
             );
         }

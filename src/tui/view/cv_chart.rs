@@ -15,6 +15,10 @@ const GUTTER: u16 = 8;
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let (t, g) = (&app.theme, &app.glyphs);
     let (Some(path), Some(cv)) = (app.path.as_ref(), app.cv_for_path()) else {
+        if app.path.is_none() || app.load_error.is_some() {
+            super::no_result(app, area, buf);
+            return;
+        }
         let msg = if app.busy() {
             format!("cross-validating... ({})", app.worker_text())
         } else {

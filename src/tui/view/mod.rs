@@ -105,8 +105,32 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Overlay::Help => overlays::help(app, body, buf),
         Overlay::Log => overlays::log(app, body, buf),
         Overlay::Picker(pk) => overlays::picker(app, pk, body, buf),
+        Overlay::Settings(st) => overlays::settings(app, st, body, buf),
         _ => {}
     }
+}
+
+/// What a pane without a result says: the error and what to do, or that work is under way.
+pub fn no_result(app: &App, area: Rect, buf: &mut Buffer) {
+    use ratatui::widgets::{Paragraph, Wrap};
+    let (text, style) = match &app.load_error {
+        Some(e) => (
+            format!(
+                "Nothing to show: {e}\n\nWhat next: fix the file or the config and press r \
+                 to reload; f picks other columns, S changes the settings; q quits."
+            ),
+            app.theme.error(),
+        ),
+        None if app.busy() => (
+            format!("loading and fitting... ({})", app.worker_text()),
+            app.theme.dim(),
+        ),
+        None => ("no result yet: r fits again".to_string(), app.theme.dim()),
+    };
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .style(style)
+        .render(area, buf);
 }
 
 fn pane_title(app: &App, p: Pane) -> String {
@@ -133,9 +157,10 @@ fn pane_title(app: &App, p: Pane) -> String {
             )
         }
         Pane::Path => {
+            // only a feature the filter shows
             let sel = app
-                .names()
-                .get(app.selected)
+                .shown_selected()
+                .and_then(|j| app.names().get(j))
                 .map(|n| format!(": {n}"))
                 .unwrap_or_default();
             let arrow = if app.glyphs.ascii { "->" } else { "→" };

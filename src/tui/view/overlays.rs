@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::put_str;
 use crate::data::ColumnKind;
-use crate::tui::app::{App, Level, MIN_H, MIN_W, Picker, Prompt, PromptKind};
+use crate::tui::app::{App, Level, MIN_H, MIN_W, Overlay, Picker, Prompt, PromptKind, Settings};
 use crate::tui::keymap::{Mode, help_rows};
+use crate::tui::settings::FIELDS;
 
 fn boxed(app: &App, area: Rect, title: &str, buf: &mut Buffer) -> Rect {
     Clear.render(area, buf);
@@ -33,50 +34,258 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
-pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
-    let r = centered(
+/// The body of the main layout at a screen size (between header and footer).
+fn body_of(w: u16, h: u16) -> Rect {
+    Rect::new(0, 2, w, h.saturating_sub(3))
+}
+
+fn help_rect(area: Rect) -> Rect {
+    centered(
         area,
         area.width.saturating_sub(4).min(110),
         area.height.saturating_sub(2),
-    );
-    let inner = boxed(app, r, "keys (Esc closes)", buf);
-    let mut lines: Vec<(String, String)> = help_rows(Mode::Normal)
-        .into_iter()
-        .map(|(k, d)| (k, d.to_string()))
-        .collect();
-    lines.push((String::new(), String::new()));
-    lines.push(("column picker (f):".into(), String::new()));
-    for (k, d) in help_rows(Mode::Picker) {
-        lines.push((k, d.to_string()));
+    )
+}
+
+fn log_rect(area: Rect) -> Rect {
+    centered(
+        area,
+        area.width.saturating_sub(4),
+        area.height.saturating_sub(2),
+    )
+}
+
+fn inner_of(r: Rect) -> Rect {
+    Rect::new(
+        r.x.saturating_add(1),
+        r.y.saturating_add(1),
+        r.width.saturating_sub(2),
+        r.height.saturating_sub(2),
+    )
+}
+
+/// Greedy word wrap to `w` columns (words longer than a line are cut into pieces).
+pub fn wrap(text: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > w {
+            if !line.is_empty() {
+                out.push(std::mem::take(&mut line));
+            }
+            out.push(word.drain(..w).collect());
+        }
+        let word: String = word.into_iter().collect();
+        let need = line.chars().count() + usize::from(!line.is_empty()) + word.chars().count();
+        if need > w && !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&word);
     }
-    lines.push((
-        "prompts:".into(),
-        "type; Backspace, Ctrl-U clear, Enter, Esc".into(),
-    ));
-    if inner.height == 0 {
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+/// The help as (key column, text) screen lines for a text width: every description
+/// wrapped in full, then what the glyphs of the charts mean.
+pub fn help_lines(app: &App, width: u16) -> Vec<(String, String)> {
+    let kw = if width >= 60 { 16 } else { 10 };
+    let dw = usize::from(width.saturating_sub(kw + 1)).max(8);
+    let mut rows: Vec<(String, String)> = Vec::new();
+    let section = |rows: &mut Vec<(String, String)>, title: &str| {
+        if !rows.is_empty() {
+            rows.push((String::new(), String::new()));
+        }
+        rows.push((title.to_string(), String::new()));
+    };
+    let add = |rows: &mut Vec<(String, String)>, k: String, d: &str| {
+        // a key list wider than its column gets a line of its own
+        let (k, first_blank) = if k.chars().count() > usize::from(kw) {
+            rows.push((k, String::new()));
+            (String::new(), true)
+        } else {
+            (k, false)
+        };
+        for (i, l) in wrap(d, dw).into_iter().enumerate() {
+            let key = if i == 0 && !first_blank {
+                k.clone()
+            } else {
+                String::new()
+            };
+            rows.push((key, l));
+        }
+    };
+    let g = &app.glyphs;
+    for mode in [Mode::Normal, Mode::Picker, Mode::Settings, Mode::Help] {
+        section(&mut rows, &format!("{}:", mode.name()));
+        for (k, d) in help_rows(mode) {
+            add(&mut rows, k, d);
+        }
+    }
+    add(
+        &mut rows,
+        "prompts".into(),
+        "filter /, alpha a, save-as W: type; Backspace deletes, Ctrl-U clears, Enter accepts, \
+         Esc cancels",
+    );
+    section(&mut rows, "what the charts show:");
+    let glyphs = [
+        (
+            g.mean.to_string(),
+            "CV: the mean held-out MSE at an alpha".to_string(),
+        ),
+        (
+            g.vline.to_string(),
+            format!("CV: the mean {} 1 standard error", g.pm),
+        ),
+        (
+            g.train.to_string(),
+            "CV: the mean training MSE (t hides it)".to_string(),
+        ),
+        (
+            g.dotted.to_string(),
+            "CV: the alpha_min and alpha_1se markers, labelled min and 1se".to_string(),
+        ),
+        (
+            "min".into(),
+            "alpha_min, the alpha of least CV error (the cursor starts there; m jumps)".into(),
+        ),
+        (
+            "1se".into(),
+            "alpha_1se, the largest alpha whose CV error is within 1 SE of the minimum \
+             (a sparser, safer choice; s jumps)"
+                .into(),
+        ),
+        (
+            g.zero_mark.to_string(),
+            "bars: a coefficient that is exactly zero (not in the model)".into(),
+        ),
+        (
+            format!("{}{}", g.bar_full, g.bar_half_pos),
+            "bars: a coefficient, right positive, left negative; const! is a constant column"
+                .into(),
+        ),
+        (
+            g.point_sel.to_string(),
+            "path: the selected feature's coefficient along alpha; the cursor line is the \
+             alpha shown in the header"
+                .into(),
+        ),
+        (
+            format!("{} train", g.r2),
+            format!(
+                "header: {r2} on the training rows; CV {r2} is 1 - CV MSE / variance of y",
+                r2 = g.r2
+            ),
+        ),
+    ];
+    for (k, d) in glyphs {
+        add(&mut rows, k, &d);
+    }
+    rows
+}
+
+/// The log as screen lines (tag, text) for a text width, every entry wrapped in full.
+pub fn log_lines(app: &App, width: u16) -> Vec<(Option<Level>, String)> {
+    let dw = usize::from(width.saturating_sub(6)).max(8);
+    let mut out = Vec::new();
+    for e in &app.log {
+        for (i, l) in wrap(&e.text, dw).into_iter().enumerate() {
+            out.push((if i == 0 { Some(e.level) } else { None }, l));
+        }
+    }
+    out
+}
+
+/// The largest useful scroll offset of the open help or log at a screen size.
+pub fn max_scroll(app: &App, w: u16, h: u16) -> usize {
+    let body = body_of(w, h);
+    let (inner, n) = match app.overlay {
+        Overlay::Help => {
+            let inner = inner_of(help_rect(body));
+            (inner, help_lines(app, inner.width).len())
+        }
+        Overlay::Log => {
+            let inner = inner_of(log_rect(body));
+            (inner, log_lines(app, inner.width).len())
+        }
+        _ => return 0,
+    };
+    n.saturating_sub(usize::from(inner.height))
+}
+
+/// "12-28 of 60" when a list does not fit, else "".
+fn position(off: usize, shown: usize, total: usize) -> String {
+    if total <= shown {
+        String::new()
+    } else {
+        format!(" {}-{} of {total}", off + 1, (off + shown).min(total))
+    }
+}
+
+pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
+    let r = help_rect(area);
+    let probe = inner_of(r);
+    let lines = help_lines(app, probe.width);
+    let off = app
+        .scroll
+        .min(lines.len().saturating_sub(usize::from(probe.height)));
+    let title = format!(
+        "keys{} (Up/Down PgUp/PgDn Home/End scroll, Esc closes)",
+        position(off, usize::from(probe.height), lines.len())
+    );
+    let inner = boxed(app, r, &title, buf);
+    if inner.height == 0 || inner.width == 0 {
         return;
     }
-    let per_col = usize::from(inner.height);
-    let ncols = lines.len().div_ceil(per_col).max(1);
-    let col_w = inner.width / ncols as u16;
-    for (i, (k, d)) in lines.iter().enumerate() {
-        let c = (i / per_col) as u16;
-        let y = inner.y + (i % per_col) as u16;
-        let x = inner.x + c * col_w;
-        put_str(buf, x, y, k, 16.min(col_w), app.theme.title());
-        if col_w > 17 {
-            put_str(buf, x + 17, y, d, col_w - 18, app.theme.plain());
+    let kw = if inner.width >= 60 { 16 } else { 10 };
+    for (i, (k, d)) in lines
+        .iter()
+        .skip(off)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        let y = inner.y + i as u16;
+        if d.is_empty() {
+            put_str(buf, inner.x, y, k, inner.width, app.theme.title());
+        } else {
+            put_str(buf, inner.x, y, k, kw.min(inner.width), app.theme.title());
+            if inner.width > kw + 1 {
+                put_str(
+                    buf,
+                    inner.x + kw + 1,
+                    y,
+                    d,
+                    inner.width - kw - 1,
+                    app.theme.plain(),
+                );
+            }
         }
     }
 }
 
 pub fn log(app: &App, area: Rect, buf: &mut Buffer) {
-    let r = centered(
-        area,
-        area.width.saturating_sub(4),
-        area.height.saturating_sub(2),
+    let r = log_rect(area);
+    let probe = inner_of(r);
+    let lines = log_lines(app, probe.width);
+    let off = app
+        .scroll
+        .min(lines.len().saturating_sub(usize::from(probe.height)));
+    let title = format!(
+        "errors, warnings and notes{} (Up/Down PgUp/PgDn Home/End scroll, Esc closes)",
+        position(off, usize::from(probe.height), lines.len())
     );
-    let inner = boxed(app, r, "errors, warnings and notes (Esc closes)", buf);
+    let inner = boxed(app, r, &title, buf);
+    if inner.height == 0 {
+        return;
+    }
     if app.log.is_empty() {
         put_str(
             buf,
@@ -88,21 +297,26 @@ pub fn log(app: &App, area: Rect, buf: &mut Buffer) {
         );
         return;
     }
-    let h = usize::from(inner.height);
-    let skip = app.log.len().saturating_sub(h);
-    for (i, e) in app.log.iter().skip(skip).enumerate() {
-        let (tag, style) = match e.level {
-            Level::Error => ("error ", app.theme.error()),
-            Level::Warning => ("warn  ", app.theme.warn()),
-            Level::Info => ("note  ", app.theme.dim()),
-        };
+    for (i, (level, text)) in lines
+        .iter()
+        .skip(off)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
         let y = inner.y + i as u16;
-        put_str(buf, inner.x, y, tag, inner.width, style);
+        if let Some(level) = level {
+            let (tag, style) = match level {
+                Level::Error => ("error ", app.theme.error()),
+                Level::Warning => ("warn  ", app.theme.warn()),
+                Level::Info => ("note  ", app.theme.dim()),
+            };
+            put_str(buf, inner.x, y, tag, inner.width, style);
+        }
         put_str(
             buf,
             inner.x + 6,
             y,
-            &e.text,
+            text,
             inner.width.saturating_sub(6),
             app.theme.plain(),
         );
@@ -110,8 +324,13 @@ pub fn log(app: &App, area: Rect, buf: &mut Buffer) {
 }
 
 pub fn picker(app: &App, pk: &Picker, area: Rect, buf: &mut Buffer) {
-    let r = centered(area, 60, area.height.saturating_sub(2));
-    let inner = boxed(app, r, "target and features", buf);
+    let r = centered(area, 64, area.height.saturating_sub(2));
+    let listed = pk.listed(&app.columns);
+    let shown = usize::from(inner_of(r).height.saturating_sub(2));
+    let pos = listed.iter().position(|&i| i == pk.cursor).unwrap_or(0);
+    let off = pos.saturating_sub(shown.saturating_sub(1));
+    let title = format!("target and features{}", position(off, shown, listed.len()));
+    let inner = boxed(app, r, &title, buf);
     if inner.height < 3 {
         return;
     }
@@ -119,14 +338,34 @@ pub fn picker(app: &App, pk: &Picker, area: Rect, buf: &mut Buffer) {
         buf,
         inner.x,
         inner.y,
-        "Space include  t target  Enter apply  Esc cancel",
+        "Space include  t target  a all  n none  / filter  Enter apply  Esc cancel",
         inner.width,
         app.theme.dim(),
     );
-    let rows = usize::from(inner.height - 1);
-    let off = pk.cursor.saturating_sub(rows.saturating_sub(1));
-    for (i, c) in app.columns.iter().enumerate().skip(off).take(rows) {
-        let y = inner.y + 1 + (i - off) as u16;
+    let filter = if pk.typing {
+        format!("filter: {}_", pk.filter)
+    } else if pk.filter.is_empty() {
+        format!("{} columns; PgUp/PgDn Home/End move", app.columns.len())
+    } else {
+        format!(
+            "filter '{}': {} of {} columns (/ edits)",
+            pk.filter,
+            listed.len(),
+            app.columns.len()
+        )
+    };
+    put_str(
+        buf,
+        inner.x,
+        inner.y + 1,
+        &filter,
+        inner.width,
+        app.theme.dim(),
+    );
+    let rows = usize::from(inner.height - 2);
+    for (row, &i) in listed.iter().skip(off).take(rows).enumerate() {
+        let c = &app.columns[i];
+        let y = inner.y + 2 + row as u16;
         let mark = if c.name == pk.target {
             "(y)".to_string()
         } else if pk.included.get(i).copied().unwrap_or(false) {
@@ -137,7 +376,7 @@ pub fn picker(app: &App, pk: &Picker, area: Rect, buf: &mut Buffer) {
         let kind = match &c.kind {
             ColumnKind::Numeric => "numeric".to_string(),
             ColumnKind::Boolean => "boolean".to_string(),
-            ColumnKind::Text { levels } => format!("text, {levels} levels"),
+            ColumnKind::Text { levels } => format!("text, {levels} levels (one-hot)"),
             ColumnKind::Other(t) => format!("unusable ({t})"),
         };
         let miss = if c.missing > 0 {
@@ -155,6 +394,46 @@ pub fn picker(app: &App, pk: &Picker, area: Rect, buf: &mut Buffer) {
             c.name
         );
         let style = if i == pk.cursor {
+            app.theme.selected().add_modifier(Modifier::REVERSED)
+        } else {
+            app.theme.plain()
+        };
+        put_str(buf, inner.x, y, &line, inner.width, style);
+    }
+}
+
+pub fn settings(app: &App, st: &Settings, area: Rect, buf: &mut Buffer) {
+    let r = centered(area, 64, (FIELDS.len() as u16 + 5).min(area.height));
+    let inner = boxed(
+        app,
+        r,
+        "settings (Enter applies and refits, Esc cancels)",
+        buf,
+    );
+    if inner.height == 0 {
+        return;
+    }
+    put_str(
+        buf,
+        inner.x,
+        inner.y,
+        "Up/Down choose  Left/Right change  w saves them with the experiment",
+        inner.width,
+        app.theme.dim(),
+    );
+    for (i, f) in FIELDS.iter().enumerate() {
+        let y = inner.y + 2 + i as u16;
+        if y >= inner.y + inner.height {
+            break;
+        }
+        let sel = i == st.cursor;
+        let line = format!(
+            "{} {:<20} {}",
+            if sel { app.glyphs.select } else { " " },
+            f.key(),
+            f.value(&st.draft)
+        );
+        let style = if sel {
             app.theme.selected().add_modifier(Modifier::REVERSED)
         } else {
             app.theme.plain()

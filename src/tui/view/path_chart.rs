@@ -37,14 +37,7 @@ pub fn interp(logs: &[f64], vals: &[f64], l: f64) -> f64 {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let (t, g) = (&app.theme, &app.glyphs);
     let Some(path) = app.path.as_ref() else {
-        put_str(
-            buf,
-            area.x,
-            area.y,
-            "waiting for the first fit...",
-            area.width,
-            t.dim(),
-        );
+        super::no_result(app, area, buf);
         return;
     };
     if area.height < 4 || area.width < GUTTER + 8 {
@@ -102,38 +95,49 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     if !g.ascii {
         let color = |st: ratatui::style::Style| st.fg.unwrap_or(Color::Reset);
         let cursor = app.alpha().map(|a| a.max(f64::MIN_POSITIVE).log10());
+        // the canvas gets y as a fraction of the axis: raw values near the float limit
+        // overflow its pixel arithmetic (see LinAxis::frac)
+        let fy = |v: f64| yax.frac(v);
         Canvas::default()
             .x_bounds([ax.lo, ax.hi])
-            .y_bounds([yax.lo, yax.hi])
+            .y_bounds([0.0, 1.0])
             .marker(Marker::Braille)
             .paint(|ctx| {
-                ctx.draw(&CLine {
-                    x1: ax.lo,
-                    y1: 0.0,
-                    x2: ax.hi,
-                    y2: 0.0,
-                    color: color(t.dim()),
-                });
+                if let Some(z) = fy(0.0) {
+                    ctx.draw(&CLine {
+                        x1: ax.lo,
+                        y1: z,
+                        x2: ax.hi,
+                        y2: z,
+                        color: color(t.dim()),
+                    });
+                }
                 ctx.layer();
                 for j in (0..p).filter(|&j| j != sel) {
                     let c = color(t.series(j));
                     for k in 1..logs.len() {
+                        let (Some(y1), Some(y2)) = (fy(m[(k - 1, j)]), fy(m[(k, j)])) else {
+                            continue;
+                        };
+                        if !(logs[k - 1].is_finite() && logs[k].is_finite()) {
+                            continue;
+                        }
                         ctx.draw(&CLine {
                             x1: logs[k - 1],
-                            y1: m[(k - 1, j)],
+                            y1,
                             x2: logs[k],
-                            y2: m[(k, j)],
+                            y2,
                             color: c,
                         });
                     }
                 }
-                if let Some(l) = cursor {
+                if let Some(l) = cursor.filter(|l| l.is_finite()) {
                     ctx.layer();
                     ctx.draw(&CLine {
                         x1: l,
-                        y1: yax.lo,
+                        y1: 0.0,
                         x2: l,
-                        y2: yax.hi,
+                        y2: 1.0,
                         color: color(t.cursor()),
                     });
                 }

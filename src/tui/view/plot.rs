@@ -46,7 +46,8 @@ impl Plot {
         }
     }
 
-    /// Add a style to a whole column where something is drawn, else put `ch` there.
+    /// Add a style to a whole column where something is drawn, else put `ch` there:
+    /// the cursor on the alpha_min column keeps the min marker visible.
     pub fn cursor(&mut self, x: u16, ch: char, style: Style) {
         if x >= self.w {
             return;
@@ -54,8 +55,8 @@ impl Plot {
         for y in 0..self.h {
             let c = &mut self.cells[usize::from(y) * usize::from(self.w) + usize::from(x)];
             match c {
-                Some(cell) if cell.prio >= 3 => cell.style = cell.style.patch(style),
-                _ => *c = Some(Cell { ch, style, prio: 2 }),
+                Some(cell) => cell.style = cell.style.patch(style),
+                None => *c = Some(Cell { ch, style, prio: 2 }),
             }
         }
     }
@@ -77,5 +78,36 @@ impl Plot {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::style::Modifier;
+
+    #[test]
+    fn the_cursor_does_not_hide_a_marker() {
+        let mut p = Plot::new(5, 4);
+        p.vrun(2, 0, 3, ':', Style::new(), 1);
+        p.put(2, 1, 'o', Style::new(), 5);
+        p.cursor(2, '|', Style::new().add_modifier(Modifier::BOLD));
+        let area = Rect::new(0, 0, 5, 4);
+        let mut buf = Buffer::empty(area);
+        p.render(area, &mut buf);
+        assert_eq!(buf[(2, 0)].symbol(), ":", "the marker stays");
+        assert_eq!(buf[(2, 1)].symbol(), "o");
+        assert!(
+            buf[(2, 0)].modifier.contains(Modifier::BOLD),
+            "and shows the cursor"
+        );
+        p.cursor(4, '|', Style::new());
+        let mut buf = Buffer::empty(area);
+        p.render(area, &mut buf);
+        assert_eq!(
+            buf[(4, 3)].symbol(),
+            "|",
+            "an empty column gets the cursor line"
+        );
     }
 }

@@ -11,20 +11,49 @@ use crate::tui::app::{App, Level};
 use crate::tui::axis::num;
 use crate::tui::keymap::footer_items;
 
-/// Header line 1: what is fitted and how well, at the cursor; a compact form when the
-/// full one does not fit in `width`.
+/// Header line 1: what is fitted and how well, at the cursor. When the full form does
+/// not fit in `width`, the compact one; when that does not fit either, whole fields are
+/// dropped, least useful first: a number is never cut.
 pub fn line1(app: &App, width: u16) -> String {
-    let full = line1_form(app, false);
-    if full.chars().count() <= usize::from(width) {
-        full
-    } else {
-        line1_form(app, true)
+    let w = usize::from(width);
+    let full = fields(app, false);
+    let joined = join(app, &full, false);
+    if joined.chars().count() <= w {
+        return joined;
+    }
+    let mut fs = fields(app, true);
+    loop {
+        let s = join(app, &fs, true);
+        if s.chars().count() <= w || fs.len() <= 1 {
+            return s;
+        }
+        // drop the least important field (the first of the lowest priority)
+        let Some(i) = fs
+            .iter()
+            .enumerate()
+            .min_by_key(|(i, (p, _))| (*p, *i))
+            .map(|(i, _)| i)
+        else {
+            return s;
+        };
+        fs.remove(i);
     }
 }
 
-fn line1_form(app: &App, compact: bool) -> String {
+fn join(app: &App, fs: &[(u8, String)], compact: bool) -> String {
+    let sep = if compact {
+        app.glyphs.sep.trim()
+    } else {
+        app.glyphs.sep
+    };
+    let parts: Vec<&str> = fs.iter().map(|(_, s)| s.as_str()).collect();
+    format!(" {}", parts.join(sep))
+}
+
+/// The header's fields with their priorities (a higher one is kept longer).
+fn fields(app: &App, compact: bool) -> Vec<(u8, String)> {
     let g = &app.glyphs;
-    let mut parts: Vec<String> = Vec::new();
+    let mut f: Vec<(u8, String)> = Vec::new();
     match &app.info {
         Some(i) => {
             let mut name = std::path::Path::new(&i.source)
@@ -34,20 +63,31 @@ fn line1_form(app: &App, compact: bool) -> String {
             if compact {
                 name = name.trim_end_matches(" (embedded)").to_string();
             }
-            let mut s = format!("{name} {}{}{}", i.n, g.times, i.p);
+            f.push((6, format!("{name} {}{}{}", i.n, g.times, i.p)));
             if i.rows_dropped > 0 {
-                if compact {
-                    s.push_str(&format!(" (-{})", i.rows_dropped));
-                } else {
-                    s.push_str(&format!(" ({} rows dropped)", i.rows_dropped));
-                }
+                f.push((
+                    1,
+                    if compact {
+                        format!("-{} rows", i.rows_dropped)
+                    } else {
+                        format!("{} rows dropped", i.rows_dropped)
+                    },
+                ));
             }
-
-            parts.push(s);
         }
-        None => parts.push(app.source.display()),
+        None if app.config_error => {
+            let name = app
+                .config_path
+                .as_ref()
+                .map_or_else(String::new, |p| p.display().to_string());
+            f.push((6, format!("config {name} not loaded")));
+        }
+        None if app.load_error.is_some() => {
+            f.push((6, format!("{} not loaded", app.source.display())));
+        }
+        None => f.push((6, app.source.display())),
     }
-    parts.push(app.model_label().to_string());
+    f.push((9, app.model_label().to_string()));
     let kind = app.exp.model.kind;
     if kind != ModelKind::Ols {
         match app.alpha() {
@@ -55,41 +95,54 @@ fn line1_form(app: &App, compact: bool) -> String {
                 let mut s = format!("{} {}", g.alpha, num(a));
                 if app.point.is_some() {
                     s.push_str(" (typed)");
+                } else if let Some(mark) = app.cursor_mark() {
+                    s.push_str(&format!(" ({mark})"));
                 }
+                f.push((10, s));
                 if app.exp.model.effective_l1_ratio() == 0.0
                     && let Some(i) = &app.info
                 {
-                    let eq = if compact {
-                        "~Ridge"
-                    } else {
-                        " = sklearn Ridge"
-                    };
-                    s.push_str(&format!("{eq}(alpha={})", num(a * i.n as f64)));
+                    let eq = if compact { "~Ridge" } else { "= sklearn Ridge" };
+                    f.push((0, format!("{eq}(alpha={})", num(a * i.n as f64))));
                 }
-                parts.push(s);
             }
-            None => parts.push(format!("{} -", g.alpha)),
+            None => f.push((10, format!("{} -", g.alpha))),
         }
         let l1 = if compact { "l1" } else { "l1_ratio" };
-        parts.push(format!("{l1} {}", num(app.exp.model.effective_l1_ratio())));
+        let prio = if kind == ModelKind::ElasticNet { 5 } else { 2 };
+        f.push((
+            prio,
+            format!("{l1} {}", num(app.exp.model.effective_l1_ratio())),
+        ));
     }
     if let Some((k, p, r2)) = app.point_stats() {
-        parts.push(format!(
-            "{} {k}/{p}",
-            if compact { "nz" } else { "nonzero" }
+        f.push((
+            4,
+            format!("{} {k}/{p}", if compact { "nz" } else { "nonzero" }),
         ));
         let cvl = if compact { "CV" } else { "CV MSE" };
-        match app.cv_at_cursor() {
+        let cv = app.cv_at_cursor();
+        match cv {
             Some((mu, se)) if compact => {
-                parts.push(format!("{cvl} {}{}{}", num(mu), g.pm, num(se)))
+                f.push((8, format!("{cvl} {}{}{}", num(mu), g.pm, num(se))))
             }
-            Some((mu, se)) => parts.push(format!("{cvl} {} {} {}", num(mu), g.pm, num(se))),
-            None => parts.push(format!("{cvl} -")),
+            Some((mu, se)) => f.push((8, format!("{cvl} {} {} {}", num(mu), g.pm, num(se)))),
+            None => f.push((8, format!("{cvl} -"))),
         }
-        parts.push(format!("{} {}", g.r2, num((r2 * 1000.0).round() / 1000.0)));
+        if let (Some((mu, _)), Some(var)) = (cv, app.y_variance()) {
+            let r = 1.0 - mu / var;
+            f.push((
+                3,
+                format!("CV {} {}", g.r2, num((r * 1000.0).round() / 1000.0)),
+            ));
+        }
+        let train = if compact { "tr" } else { "train" };
+        f.push((
+            7,
+            format!("{} {train} {}", g.r2, num((r2 * 1000.0).round() / 1000.0)),
+        ));
     }
-    let sep = if compact { g.sep.trim() } else { g.sep };
-    format!(" {}", parts.join(sep))
+    f
 }
 
 /// Header line 2: worker state, staleness, warnings, config, the last message.
@@ -112,7 +165,37 @@ pub fn line2(app: &App) -> (String, Option<(Level, String)>) {
     let n = app.warning_count();
     parts.push(format!("warnings {n}{}", if n > 0 { " (E)" } else { "" }));
     parts.push(format!("config {}", app.config_name()));
-    (format!(" {}", parts.join(g.sep)), app.status.clone())
+    // no message: the data's notes (one-hot coding, renamed columns) where users look
+    let msg = app.status.clone().or_else(|| {
+        let i = app.info.as_ref()?;
+        let mut notes: Vec<String> = i.notes.clone();
+        for c in &app.columns {
+            if matches!(c.kind, crate::data::ColumnKind::Text { .. }) {
+                let prefix = format!("{}_", c.name);
+                let dummies: Vec<&str> = i
+                    .features
+                    .iter()
+                    .filter(|f| f.starts_with(&prefix))
+                    .map(String::as_str)
+                    .collect();
+                if !dummies.is_empty() {
+                    notes.push(format!(
+                        "'{}' one-hot coded as {}",
+                        c.name,
+                        dummies.join(", ")
+                    ));
+                }
+            }
+        }
+        if i.rows_dropped > 0 {
+            notes.push(format!(
+                "{} rows with missing values dropped",
+                i.rows_dropped
+            ));
+        }
+        (!notes.is_empty()).then(|| (Level::Info, format!("notes: {}", notes.join("; "))))
+    });
+    (format!(" {}", parts.join(g.sep)), msg)
 }
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
@@ -159,11 +242,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
 }
 
+/// The footer's items that fit in `width`: when not all do, the least needed are
+/// left out first, so `f columns  w save  q quit` stay at 80 columns.
+pub fn footer_fit(width: u16) -> Vec<(String, &'static str)> {
+    let mut items: Vec<(usize, (String, &'static str))> =
+        footer_items().into_iter().enumerate().collect();
+    let need = |items: &[(usize, (String, &'static str))]| -> usize {
+        items
+            .iter()
+            .map(|(_, (k, n))| k.chars().count() + n.len() + 2)
+            .sum()
+    };
+    // the order in which items go when the line is short
+    const DROP: [&str; 13] = [
+        "settings", "l1-", "l1+", "1se", "filter", "model", "min", "alpha-", "alpha+", "help",
+        "columns", "save", "quit",
+    ];
+    for name in DROP {
+        if need(&items) <= usize::from(width) {
+            break;
+        }
+        items.retain(|(_, (_, n))| *n != name);
+    }
+    items.into_iter().map(|(_, it)| it).collect()
+}
+
 pub fn footer(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let mut x = area.x;
     let end = area.x + area.width;
-    for (key, name) in footer_items() {
+    for (key, name) in footer_fit(area.width) {
         let need = (key.chars().count() + name.len() + 2) as u16;
         if x + need > end {
             break;
