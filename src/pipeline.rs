@@ -311,8 +311,18 @@ impl Design {
     }
 }
 
-/// Files larger than this, folders and globs are streamed; smaller files are read whole.
-pub const STREAM_BYTES: u64 = 64 << 20;
+/// Files larger than this, folders and globs are streamed; smaller files are read whole
+/// (polars' in-memory readers are several times faster than its streaming ones, and the
+/// frame stays a few hundred MB).
+pub const STREAM_BYTES: u64 = 256 << 20;
+
+/// Whether the headless commands stream `source` (else they read it whole).
+pub fn streams_source(source: &DataSource) -> bool {
+    match source {
+        DataSource::Embedded => false,
+        DataSource::File(p) => streams(p),
+    }
+}
 
 /// Whether `path` is read in batches rather than whole.
 fn streams(path: &Path) -> bool {

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 use std::fs::File;
-use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use polars::io::mmap::MmapBytesReader;
@@ -91,7 +91,7 @@ impl Table {
     /// [`Table::from_csv_bytes`] with options.
     pub fn from_csv_bytes_with(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Table> {
         let head = &bytes[..bytes.len().min(SNIFF_BYTES as usize)];
-        csv_table(name, head, Cursor::new(bytes), b',', opts, &|| {
+        csv_table(name, head, &|| Ok(Cursor::new(bytes)), b',', opts, &|| {
             bytes.to_vec()
         })
     }
@@ -196,7 +196,7 @@ pub fn load_table_with(path: &Path, opts: &LoadOptions) -> Result<Table> {
                 .take(SNIFF_BYTES)
                 .read_to_end(&mut head)
                 .map_err(io_error)?;
-            file.seek(SeekFrom::Start(0)).map_err(io_error)?;
+            drop(file);
             let whole = || {
                 let mut bytes = Vec::new();
                 if let Ok(f) = File::open(path) {
@@ -204,7 +204,7 @@ pub fn load_table_with(path: &Path, opts: &LoadOptions) -> Result<Table> {
                 }
                 bytes
             };
-            csv_table(&name, &head, file, default, opts, &whole)
+            csv_table(&name, &head, &|| File::open(path), default, opts, &whole)
         }
         "parquet" | "pq" => read_parquet(path, file)
             .map(|df| Table::new(name.clone(), df))
@@ -222,16 +222,30 @@ pub fn load_table_with(path: &Path, opts: &LoadOptions) -> Result<Table> {
 fn csv_table<R: MmapBytesReader>(
     name: &str,
     head: &[u8],
-    reader: R,
+    open: &dyn Fn() -> std::io::Result<R>,
     default: u8,
     opts: &LoadOptions,
     whole: &dyn Fn() -> Vec<u8>,
 ) -> Result<Table> {
     let sep = opts.separator.unwrap_or_else(|| sniff(head, default));
-    let df = csv_options(sep)
-        .into_reader_with_file_handle(reader)
+    // types from the first rows (inferring from every row reads the file twice); a late
+    // value that does not fit its column's type (a string after numbers) is read again
+    // with every row inferred
+    let io_error = |e: std::io::Error| {
+        Error::new(format!(
+            "cannot read data file '{name}': {e}; check that it is still there and readable"
+        ))
+    };
+    let df = match csv_options(sep, Some(INFER_ROWS))
+        .into_reader_with_file_handle(open().map_err(io_error)?)
         .finish()
-        .map_err(|e| csv_error(name, sep, &e, &whole()))?;
+    {
+        Ok(df) => df,
+        Err(_) => csv_options(sep, None)
+            .into_reader_with_file_handle(open().map_err(io_error)?)
+            .finish()
+            .map_err(|e| csv_error(name, sep, &e, &whole()))?,
+    };
     let mut notes = Vec::new();
     if opts.separator.is_none() && sep != default {
         notes.push(format!(
@@ -379,11 +393,14 @@ fn read_parquet_batched(path: &Path, file: File, batch_bytes: u64) -> PolarsResu
 /// CSV rules shared by files and embedded bytes: a header row, the schema inferred
 /// from every row (a late string must not turn into a parse error), and R/pandas
 /// spellings of missing values.
-fn csv_options(separator: u8) -> CsvReadOptions {
+/// Rows the CSV column types are inferred from before a full inference is needed.
+const INFER_ROWS: usize = 10_000;
+
+fn csv_options(separator: u8, infer_rows: Option<usize>) -> CsvReadOptions {
     let nulls: Vec<PlSmallStr> = CSV_NULLS.iter().map(|s| PlSmallStr::from(*s)).collect();
     CsvReadOptions::default()
         .with_has_header(true)
-        .with_infer_schema_length(None)
+        .with_infer_schema_length(infer_rows)
         .with_rechunk(true)
         .map_parse_options(|o| {
             o.with_separator(separator)
@@ -526,6 +543,19 @@ mod tests {
         assert_eq!(mtcars.columns()[0].kind, ColumnKind::Text { levels: 32 });
         let longley = load_table(&sample("longley.csv")).unwrap();
         assert_eq!((longley.n_rows(), longley.df().width()), (16, 8));
+    }
+
+    #[test]
+    fn a_string_after_the_inferred_rows_reads_the_column_as_text() {
+        let mut text = String::from("x,y\n");
+        for i in 0..(INFER_ROWS + 50) {
+            text.push_str(&format!("{i},{}\n", i % 7));
+        }
+        text.push_str("late,3\n");
+        let t = Table::from_csv_bytes("late.csv", text.as_bytes()).unwrap();
+        assert_eq!(t.n_rows(), INFER_ROWS + 51);
+        assert!(t.df().column("x").unwrap().dtype().is_string());
+        assert!(t.df().column("y").unwrap().dtype().is_integer());
     }
 
     #[test]
