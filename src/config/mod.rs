@@ -280,7 +280,7 @@ impl Experiment {
     }
 
     /// Parses and checks config text; `origin` names it in errors (a file name, or
-    /// something like "<stdin>").
+    /// something like "`<stdin>`").
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Experiment> {
         let doc = toml::de::DeTable::parse(text)
             .map_err(|e| toml_error(text, origin, &e, "fix the TOML syntax"))?;
