@@ -181,19 +181,12 @@ impl Prepared {
 
     /// Coefficients on the original scale from standardized ones: w_j = beta_j / scale_j.
     pub fn to_original(&self, beta: &[f64]) -> Vec<f64> {
-        beta.iter()
-            .zip(&self.scale)
-            .zip(&self.constant)
-            .map(|((b, s), c)| if *c { 0.0 } else { b / s })
-            .collect()
+        self.scaling().to_original(beta)
     }
 
     /// b0 = mean(y) - sum_j mean_j w_j (0 without an intercept).
     pub fn intercept(&self, w: &[f64]) -> f64 {
-        if !self.fit_intercept {
-            return 0.0;
-        }
-        self.y_mean - w.iter().zip(&self.x_mean).map(|(w, m)| w * m).sum::<f64>()
+        self.scaling().intercept(w)
     }
 
     /// What maps this design's coefficients back to the original columns.

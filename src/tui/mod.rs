@@ -88,28 +88,7 @@ pub fn initial_app(opts: &Options) -> App {
     }
 }
 
-/// `configs/../data/x.csv` as `data/x.csv`: `..` and `.` resolved lexically, so the
-/// path on screen and in messages is the one a user would type.
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in p.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            _ => out.push(c),
-        }
-    }
-    if out.is_empty() {
-        return PathBuf::from(".");
-    }
-    out.iter().collect()
-}
+pub use crate::workflow::normalize;
 
 fn normalized(source: DataSource) -> DataSource {
     match source {
