@@ -15,10 +15,10 @@ use crate::data::stats_file::{self, FoldProvenance, Provenance, StatsFile};
 use crate::data::stream::{self, FoldRule, KEEP_ROWS_VALUES, Source};
 use crate::error::{Error, Result};
 use crate::solver::cv::{CvDesign, cross_validate_design};
-use crate::solver::path::{assemble, grid_for, solve_gram, use_gram};
+use crate::solver::path::{grid_for, use_gram};
 use crate::solver::{
     Cancelled, Control, CvResult, FoldMoments, GramDesign, PathResult, PathSettings, Prepared,
-    fit_path, path_alphas,
+    fit_path, fit_path_gram, path_alphas,
 };
 use crate::workflow::DataSource;
 
@@ -237,20 +237,7 @@ impl Design {
     /// The path on all rows.
     pub fn fit_path(&self, ctl: &Control) -> std::result::Result<PathResult, Cancelled> {
         match (&self.gram, &self.prep) {
-            (Some(gd), rows) => {
-                let s = &self.settings;
-                let (alphas, source) = grid_for(gd.n(), gd.p(), gd.yy(), gd.zty(), s);
-                let raw = solve_gram(gd, s, &alphas, ctl, true, rows.as_ref())?;
-                Ok(assemble(
-                    gd.scaling(),
-                    gd.n(),
-                    gd.yy(),
-                    s,
-                    alphas,
-                    source,
-                    raw,
-                ))
-            }
+            (Some(gd), rows) => fit_path_gram(gd, rows.as_ref(), &self.settings, ctl),
             (None, Some(prep)) => fit_path(prep, &self.settings, ctl),
             (None, None) => Err(Cancelled),
         }

@@ -241,16 +241,9 @@ pub fn solve_prepared(
             let (rel, rss) = stationarity_rows(z, y, n, b.as_ref(), &l2, zty_max);
             (b, rel, rss)
         };
-        push_columns(&mut out, &b, rel, rss);
+        finish_closed(&mut out, &b, rel, rss, svd.as_ref(), alphas);
         if report {
             ctl.report(Stage::Path, m, m);
-        }
-        if let Some(sv) = &svd
-            && alphas.contains(&0.0)
-            && sv.rank < p
-        {
-            out.warnings
-                .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
         }
         return Ok(out);
     }
@@ -308,6 +301,27 @@ impl RawPath {
             });
         }
         self.push_point(beta.to_vec(), st.rss, rel_gap, st.n_iter);
+    }
+}
+
+/// A closed-form path's coefficients and checks into `out`, with the minimum-norm warning
+/// when the rows' SVD solved an alpha = 0 point of a rank-deficient design.
+fn finish_closed(
+    out: &mut RawPath,
+    b: &faer::Mat<f64>,
+    rel: Vec<f64>,
+    rss: Vec<f64>,
+    svd: Option<&SvdSolver>,
+    alphas: &[f64],
+) {
+    push_columns(out, b, rel, rss);
+    let p = b.nrows();
+    if let Some(sv) = svd
+        && alphas.contains(&0.0)
+        && sv.rank < p
+    {
+        out.warnings
+            .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
     }
 }
 
@@ -401,16 +415,9 @@ pub fn solve_gram(
             }
             _ => stationarity_gram(&prob.g, &prob.q, prob.yy, b.as_ref(), &l2, zty_max),
         };
-        push_columns(&mut out, &b, rel, rss);
+        finish_closed(&mut out, &b, rel, rss, svd.as_ref(), alphas);
         if report {
             ctl.report(Stage::Path, m, m);
-        }
-        if let Some(sv) = &svd
-            && alphas.contains(&0.0)
-            && sv.rank < p
-        {
-            out.warnings
-                .push(SolverWarning::MinimumNorm { rank: sv.rank, p });
         }
         return Ok(out);
     }
@@ -528,14 +535,16 @@ pub fn assemble(
     }
 }
 
-/// The path of a design known only through its statistics (n >= p).
+/// The n >= p path from a design's statistics; `rows`, when held too, serve the SVD
+/// where G's rounding would show (see [`solve_gram`]).
 pub fn fit_path_gram(
     gd: &GramDesign,
+    rows: Option<&Prepared>,
     s: &PathSettings,
     ctl: &Control,
 ) -> Result<PathResult, Cancelled> {
     let (alphas, source) = grid_for(gd.n(), gd.p(), gd.yy(), gd.zty(), s);
-    let raw = solve_gram(gd, s, &alphas, ctl, true, None)?;
+    let raw = solve_gram(gd, s, &alphas, ctl, true, rows)?;
     Ok(assemble(
         gd.scaling(),
         gd.n(),
