@@ -1,10 +1,10 @@
-//! The `regscope` binary: headless `path` / `cv`, and (with no command) the workbench TUI.
+//! The `regscope` binary: headless `path` / `cv` / `plot`, and (with no command) the workbench TUI.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use regscope::cli::{Cli, Command, run_fit};
+use regscope::cli::{Cli, Command, run_fit, run_plot};
 
 fn main() -> ExitCode {
     // matrices freed along the way go back to the system instead of staying resident
@@ -28,6 +28,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Some(Command::Path(a)) => run_fit(a, false, &mut out),
         Some(Command::Cv(a)) => run_fit(a, true, &mut out),
+        Some(Command::Plot(a)) => run_plot(a, &mut out),
         None if cli.keys => {
             let _ = write!(out, "{}", regscope::tui::keymap::markdown_table());
             Ok(())

@@ -1,8 +1,10 @@
-//! The headless commands: `regscope path` and `regscope cv` (SPEC 6).
+//! The headless commands: `regscope path` and `regscope cv` (SPEC 6), and `regscope plot`.
 
 mod args;
+mod plot;
 
-pub use args::{Cli, Command, FitArgs, OutputFormat};
+pub use args::{ChartFormat, Cli, Command, FitArgs, OutputFormat, PlotArgs, ReportArgs};
+pub use plot::run_plot;
 
 use std::io::{BufWriter, Write};
 use std::time::Instant;
@@ -10,8 +12,8 @@ use std::time::Instant;
 use crate::config::Experiment;
 use crate::error::{Error, Result};
 use crate::report::{Report, Timings, to_csv, to_table, write_json};
-use crate::solver::{Control, cross_validate, fit_path, path_alphas};
-use crate::workflow::{DataSource, EMBEDDED_NAME, setup};
+use crate::solver::{Control, CvResult, PathResult, cross_validate, fit_path, path_alphas};
+use crate::workflow::{DataSource, EMBEDDED_NAME, Setup, setup};
 
 /// The experiment a command line describes: a config (if given) with flags on top.
 pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
@@ -40,8 +42,17 @@ pub fn experiment_from_args(a: &FitArgs) -> Result<(Experiment, DataSource)> {
     Ok((exp, source))
 }
 
-/// Run `path` or `cv` and write the report to `out`.
-pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
+/// One experiment, loaded, fitted and (if asked) cross-validated.
+pub struct Fitted {
+    pub exp: Experiment,
+    pub setup: Setup,
+    pub path: PathResult,
+    pub cv: Option<CvResult>,
+    pub timings: Timings,
+}
+
+/// Load the data a command line names, fit the path and, with `with_cv`, cross-validate it.
+pub fn fit_experiment(a: &FitArgs, with_cv: bool) -> Result<Fitted> {
     let (exp, source) = experiment_from_args(a)?;
     let t0 = Instant::now();
     let table = source.load()?;
@@ -77,6 +88,30 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
     // concurrent: fit is the full fit's own wall time, cv the wall time the CV added, so
     // fit + cv is the wall time of both
     let cv_ms = cv.as_ref().map(|_| (both_ms - fit_ms).max(0.0));
+    let timings = Timings {
+        load: load_ms,
+        prepare: s.prepare_ms,
+        fit: fit_ms,
+        cv: cv_ms,
+    };
+    Ok(Fitted {
+        exp,
+        setup: s,
+        path,
+        cv,
+        timings,
+    })
+}
+
+/// Run `path` or `cv` and write the report to `out`.
+pub fn run_fit(a: &ReportArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
+    let Fitted {
+        exp,
+        setup: s,
+        path,
+        cv,
+        timings,
+    } = fit_experiment(&a.fit, with_cv)?;
     let report = Report {
         path: &path,
         cv: cv.as_ref(),
@@ -88,12 +123,7 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
         n_samples: s.prep.n(),
         rows_dropped: s.rows_dropped,
         notes: &s.notes,
-        timings: Timings {
-            load: load_ms,
-            prepare: s.prepare_ms,
-            fit: fit_ms,
-            cv: cv_ms,
-        },
+        timings,
     };
     // JSON is serialized straight into the output; the buffer batches its small writes
     let mut w = BufWriter::with_capacity(1 << 16, out);

@@ -32,6 +32,7 @@ pub enum Action {
     TypeAlpha,
     Save,
     SaveAs,
+    Export,
     Reload,
     Log,
     Redraw,
@@ -44,7 +45,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the keymap completeness test and the help screen.
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 37] = [
         Action::Quit,
         Action::ForceQuit,
         Action::Help,
@@ -74,6 +75,7 @@ impl Action {
         Action::TypeAlpha,
         Action::Save,
         Action::SaveAs,
+        Action::Export,
         Action::Reload,
         Action::Log,
         Action::Redraw,
@@ -115,6 +117,9 @@ impl Action {
             Action::TypeAlpha => "type an exact alpha (off-grid: a warm-started fit)",
             Action::Save => "save the experiment (TOML)",
             Action::SaveAs => "save the experiment as... (path prompt)",
+            Action::Export => {
+                "export the charts (SVG, PNG) and the coefficient table (CSV) to exports/DATA-MODEL/"
+            }
             Action::Reload => "reload the config / data from disk and refit",
             Action::Log => "error and warning log",
             Action::Redraw => "redraw the whole screen",

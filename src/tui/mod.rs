@@ -11,6 +11,7 @@
 pub mod action;
 pub mod app;
 pub mod axis;
+pub mod export;
 pub mod keymap;
 pub mod term;
 pub mod theme;
@@ -193,7 +194,7 @@ pub fn run(opts: Options) -> Result<()> {
     Ok(())
 }
 
-/// Run the effects `update` asked for; some (save, reload) feed a message straight
+/// Run the effects `update` asked for; some (save, export, reload) feed a message straight
 /// back. Returns true when the app should quit.
 fn execute(
     queue: &mut VecDeque<Effect>,
@@ -213,6 +214,10 @@ fn execute(
             Effect::Save(path, exp) => {
                 let r = save_experiment(&exp, &app.source, &path).map_err(|e| e.to_string());
                 queue.extend(update(app, Msg::Saved(path, r)));
+            }
+            Effect::Export(job) => {
+                let r = export::run(&job).map_err(|e| e.to_string());
+                queue.extend(update(app, Msg::Exported(job.dir.clone(), r)));
             }
             Effect::Reload(path) => {
                 let r = Experiment::load(&path)
