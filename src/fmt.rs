@@ -4,6 +4,12 @@
 
 /// `x` the way people read it (see the module docs); `inf`, `-inf` and `NaN` as such.
 pub fn num(x: f64) -> String {
+    num_sig(x, 5)
+}
+
+/// The same format with `sig` significant digits (charts use four, for tight labels).
+pub fn num_sig(x: f64, sig: usize) -> String {
+    let sig = sig.max(1);
     if !x.is_finite() {
         return format!("{x}");
     }
@@ -11,14 +17,14 @@ pub fn num(x: f64) -> String {
     if a == 0.0 {
         return "0".into();
     }
-    // the exponent after rounding to five significant digits (9.99996 becomes 10)
-    let sci = format!("{x:.4e}");
+    // the exponent after rounding to `sig` significant digits (9.99996 becomes 10)
+    let sci = format!("{x:.prec$e}", prec = sig - 1);
     let exp: i32 = sci
         .rsplit_once('e')
         .and_then(|(_, e)| e.parse().ok())
         .unwrap_or(0);
     if (-3..5).contains(&exp) {
-        let decimals = (4 - exp).max(0) as usize;
+        let decimals = (sig as i32 - 1 - exp).max(0) as usize;
         let s = format!("{x:.decimals$}");
         let s = if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.')
@@ -57,5 +63,18 @@ mod tests {
         assert_eq!(num(0.00099999999), "0.001");
         assert_eq!(num(f64::INFINITY), "inf");
         assert_eq!(num(f64::NAN), "NaN");
+    }
+
+    #[test]
+    fn fewer_significant_digits_for_charts() {
+        use super::num_sig;
+        assert_eq!(num_sig(9.073702, 4), "9.074");
+        assert_eq!(num_sig(2986.43, 4), "2986");
+        assert_eq!(num_sig(0.4321, 4), "0.4321");
+        assert_eq!(num_sig(117_000.0, 4), "1.17e5");
+        assert_eq!(num_sig(9999.96, 4), "10000");
+        assert_eq!(num_sig(99999.6, 4), "1e5");
+        assert_eq!(num_sig(-1.5e-7, 4), "-1.5e-7");
+        assert_eq!(num_sig(f64::NEG_INFINITY, 4), "-inf");
     }
 }

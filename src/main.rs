@@ -27,6 +27,7 @@ fn main() -> ExitCode {
     let result = plan(&cli).and_then(|p| match p {
         Plan::Fit(a, with_cv) => run_fit(&a, with_cv, &mut io::stdout().lock()),
         Plan::Stats(a) => regscope::cli::run_stats(&a, &mut io::stdout().lock()),
+        Plan::Plot(a) => regscope::cli::run_plot(&a, &mut io::stdout().lock()),
         Plan::Keys => {
             // a closed pipe (`regscope --keys | head`) is not an error
             let _ = write!(

@@ -18,7 +18,7 @@ use crate::solver::cv::{CvDesign, cross_validate_design};
 use crate::solver::path::{grid_for, use_gram};
 use crate::solver::{
     Cancelled, Control, CvResult, FoldMoments, GramDesign, PathResult, PathSettings, Prepared,
-    fit_path, fit_path_gram, path_alphas,
+    fit_alpha, fit_path, fit_path_gram, path_alphas,
 };
 use crate::workflow::DataSource;
 
@@ -239,6 +239,25 @@ impl Design {
         match (&self.gram, &self.prep) {
             (Some(gd), rows) => fit_path_gram(gd, rows.as_ref(), &self.settings, ctl),
             (None, Some(prep)) => fit_path(prep, &self.settings, ctl),
+            (None, None) => Err(Cancelled),
+        }
+    }
+
+    /// One fit at `alpha` (an experiment's own alpha, off the grid): a one-point path.
+    pub fn fit_alpha(
+        &self,
+        alpha: f64,
+        ctl: &Control,
+    ) -> std::result::Result<PathResult, Cancelled> {
+        match (&self.gram, &self.prep) {
+            (Some(gd), rows) => {
+                let one = PathSettings {
+                    alphas: Some(vec![alpha]),
+                    ..self.settings.clone()
+                };
+                fit_path_gram(gd, rows.as_ref(), &one, ctl)
+            }
+            (None, Some(prep)) => fit_alpha(prep, &self.settings, alpha, None, ctl),
             (None, None) => Err(Cancelled),
         }
     }

@@ -286,6 +286,21 @@ fn workbench_end_to_end() {
         "loads back to the same experiment, byte for byte"
     );
 
+    // export: the charts and the coefficient table land under exports/ in the working
+    // folder, and the status line says where
+    s.keys("e");
+    s.wait_text("exported 7 files to exports/diabetes-");
+    let exports = dir.0.join("exports");
+    let sub = std::fs::read_dir(&exports)
+        .expect("exports/ was created")
+        .next()
+        .expect("one folder")
+        .unwrap()
+        .path();
+    for f in ["coefficients.csv", "coefficients.png", "path.svg", "cv.png"] {
+        assert!(sub.join(f).is_file(), "{f} in {}", sub.display());
+    }
+
     // too small, then back
     s.resize(8, 30);
     s.wait_text("too small");

@@ -19,6 +19,7 @@ Examples:
   regscope sample-data/hitters.csv --target Salary
   regscope --config configs/diabetes-lasso-cv.toml
   regscope cv --format table                 # a text report of the embedded diabetes sample
+  regscope plot --config configs/diabetes-lasso-cv.toml --out charts
 The objective (docs/spec.md §1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
 on standardized columns by default; ridge alpha here equals scikit-learn Ridge(alpha = n*alpha).";
 
@@ -58,18 +59,58 @@ pub enum Command {
     #[command(
         after_help = "Example:\n  regscope path --config configs/diabetes-lasso-cv.toml --format json\n  regscope path --data sample-data/longley.csv --target Employed --model ridge --format csv"
     )]
-    Path(FitArgs),
+    Path(ReportArgs),
     /// Fit the path, then K-fold cross-validate it (cv_mean, cv_se, alpha_min, alpha_1se).
     #[command(
         after_help = "Example:\n  regscope cv --config configs/diabetes-lasso-cv.toml --format json\n  regscope cv --data sample-data/mtcars.csv --target mpg --folds 4 --seed 7"
     )]
-    Cv(FitArgs),
+    Cv(ReportArgs),
     /// Stream the data into per-fold statistics and write them to a file, for fits without
     /// the data (`path|cv --stats FILE`, `regscope --stats FILE`).
     #[command(
         after_help = "Example:\n  regscope stats --data big.parquet --target y --folds 5 --out big.stats.arrow\n  regscope stats --data 'parts/*.parquet' --target y --fold-column fold --out parts.stats.arrow\n  regscope cv --stats big.stats.arrow --model elastic-net --l1-ratio 0.5 --format json\nThe file is Arrow IPC: one row per fold and feature (n, means, centred cross-products), the provenance as JSON in its schema metadata (docs/stats-format.md)."
     )]
     Stats(StatsArgs),
+    /// Fit the path and cross-validate it like `cv`, then write the coefficient, path and
+    /// CV charts.
+    #[command(
+        after_help = "Writes coefficients, path and cv as .svg and/or .png (at least 1200x700 px) into DIR.\n\nExample:\n  regscope plot --config configs/diabetes-lasso-cv.toml --out charts\n  regscope plot --data sample-data/mtcars.csv --target mpg --out charts --format png\n  regscope plot --stats big.stats.arrow --model lasso --out charts"
+    )]
+    Plot(PlotArgs),
+}
+
+/// `path` and `cv`: the experiment and the report format.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+/// `plot`: the experiment, where the charts go and in which formats.
+#[derive(Debug, Clone, Args)]
+pub struct PlotArgs {
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Folder for the charts (created if missing; existing charts are replaced).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Chart files to write.
+    #[arg(long, short = 'f', value_enum, default_value_t = ChartFormat::Both)]
+    pub format: ChartFormat,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum ChartFormat {
+    /// vector charts (.svg)
+    Svg,
+    /// images (.png)
+    Png,
+    /// both
+    #[default]
+    Both,
 }
 
 /// `regscope stats`: the data options of a fit, and where to write.
@@ -172,9 +213,6 @@ pub struct FitArgs {
     /// Sweeps per alpha before giving up with a warning (default 100000).
     #[arg(long, value_name = "N")]
     pub max_iter: Option<usize>,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
 }
 
 fn bad(flag: &str, value: impl std::fmt::Display, why: &str) -> Error {

@@ -1,9 +1,12 @@
-//! The headless commands: `regscope path` and `regscope cv` (docs/spec.md §6).
+//! The headless commands: `regscope path` and `regscope cv` (docs/spec.md §6),
+//! `regscope stats` (§8) and `regscope plot`.
 
 mod args;
+mod plot;
 mod top;
 
-pub use args::{Cli, Command, FitArgs, OutputFormat, StatsArgs};
+pub use args::{ChartFormat, Cli, Command, FitArgs, OutputFormat, PlotArgs, ReportArgs, StatsArgs};
+pub use plot::run_plot;
 pub use top::{Plan, plan};
 
 use std::io::{BufWriter, Write};
@@ -13,7 +16,9 @@ use crate::config::Experiment;
 use crate::error::{Error, Result};
 use crate::pipeline::Design;
 use crate::report::{Report, Timings, to_csv, to_table, write_json};
-use crate::solver::{Control, cross_validate, fit_path, path_alphas};
+use crate::solver::{
+    Control, CvResult, PathResult, cross_validate, fit_alpha, fit_path, path_alphas,
+};
 use crate::workflow::{DataSource, EMBEDDED_NAME, normalize, setup_for};
 
 /// The experiment a command line describes: a config (if given) with flags on top;
@@ -44,14 +49,56 @@ pub fn experiment_from_args(a: &FitArgs, with_cv: bool) -> Result<(Experiment, D
     Ok((exp, source))
 }
 
+/// One experiment fitted: the path, the CV result (when asked) and what the reports say
+/// about the data, from whichever route read it.
+pub struct Fitted {
+    pub path: PathResult,
+    pub cv: Option<CvResult>,
+    /// the fit at an alpha off the path's grid, when one was asked for
+    pub at: Option<PathResult>,
+    pub features: Vec<String>,
+    pub target: String,
+    pub source: String,
+    pub standardize: bool,
+    pub fit_intercept: bool,
+    pub n_samples: usize,
+    pub rows_dropped: usize,
+    pub notes: Vec<String>,
+    pub timings: Timings,
+}
+
+impl Fitted {
+    fn report(&self) -> Report<'_> {
+        Report {
+            path: &self.path,
+            cv: self.cv.as_ref(),
+            features: &self.features,
+            target: &self.target,
+            source: &self.source,
+            standardize: self.standardize,
+            fit_intercept: self.fit_intercept,
+            n_samples: self.n_samples,
+            rows_dropped: self.rows_dropped,
+            notes: &self.notes,
+            timings: self.timings,
+        }
+    }
+}
+
 /// Run `path` or `cv` and write the report to `out`.
-pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
+pub fn run_fit(a: &ReportArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
+    let f = fit_experiment(&a.fit, with_cv, None)?;
+    write_report(&f.report(), a.format, out)
+}
+
+/// Load (or stream, or read the statistics of) the data a command line names, fit the
+/// path and, with `with_cv`, cross-validate it; with `at`, also fit that one alpha.
+pub fn fit_experiment(a: &FitArgs, with_cv: bool, at: Option<f64>) -> Result<Fitted> {
     let (exp, source) = experiment_from_args(a, with_cv)?;
     if a.stats.is_none() && !crate::pipeline::streams_source(&source) {
-        return run_fit_in_memory(a, &exp, &source, with_cv, out);
+        return fit_in_memory(&exp, &source, with_cv, at);
     }
     let design = design_from_args(a, with_cv)?;
-    let p = &design.provenance;
     // the full fit and the folds share the cores: with K folds on c cores the last round of
     // folds would leave cores idle, and the full fit fills them
     let alphas = design.path_alphas();
@@ -70,28 +117,33 @@ pub fn run_fit(a: &FitArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
         .transpose()?
         .transpose()
         .map_err(|_| Error::new("cancelled"))?;
+    let at = at
+        .map(|alpha| design.fit_alpha(alpha, &Control::none()))
+        .transpose()
+        .map_err(|_| Error::new("cancelled"))?;
     // concurrent: fit is the full fit's own wall time, cv the wall time the CV added, so
     // fit + cv is the wall time of both
     let cv_ms = cv.as_ref().map(|_| (both_ms - fit_ms).max(0.0));
-    let report = Report {
-        path: &path,
-        cv: cv.as_ref(),
-        features: &p.features,
-        target: &p.target,
-        source: &p.source,
+    let p = design.provenance.clone();
+    Ok(Fitted {
+        path,
+        cv,
+        at,
+        features: p.features,
+        target: p.target,
+        source: p.source,
         standardize: design.standardize,
         fit_intercept: design.fit_intercept,
         n_samples: design.n(),
         rows_dropped: p.rows_dropped,
-        notes: &p.notes,
+        notes: p.notes,
         timings: Timings {
             load: design.load_ms,
             prepare: design.prepare_ms,
             fit: fit_ms,
             cv: cv_ms,
         },
-    };
-    write_report(&report, a.format, out)
+    })
 }
 
 /// Write a report in the asked format; a reader that went away is no error.
@@ -113,13 +165,12 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> R
 
 /// A table that fits easily: read whole, prepared in memory, fitted (the statistics route
 /// gives the same numbers; this one skips its batch copies).
-fn run_fit_in_memory(
-    a: &FitArgs,
+fn fit_in_memory(
     exp: &Experiment,
     source: &DataSource,
     with_cv: bool,
-    out: &mut dyn Write,
-) -> Result<()> {
+    at: Option<f64>,
+) -> Result<Fitted> {
     let t0 = Instant::now();
     let table = source.load_for(exp)?;
     let load_ms = t0.elapsed().as_secs_f64() * 1e3;
@@ -148,26 +199,30 @@ fn run_fit_in_memory(
     let both_ms = t1.elapsed().as_secs_f64() * 1e3;
     let path = path.map_err(|_| Error::new("cancelled"))?;
     let cv = cv.transpose().map_err(|_| Error::new("cancelled"))?;
+    let at = at
+        .map(|alpha| fit_alpha(&s.prep, &s.settings, alpha, None, &Control::none()))
+        .transpose()
+        .map_err(|_| Error::new("cancelled"))?;
     let cv_ms = cv.as_ref().map(|_| (both_ms - fit_ms).max(0.0));
-    let report = Report {
-        path: &path,
-        cv: cv.as_ref(),
-        features: &s.features,
-        target: &s.target,
-        source: &s.dataset_source,
+    Ok(Fitted {
+        path,
+        cv,
+        at,
+        n_samples: s.prep.n(),
+        features: s.features,
+        target: s.target,
+        source: s.dataset_source,
         standardize: exp.model.standardize,
         fit_intercept: exp.model.fit_intercept,
-        n_samples: s.prep.n(),
         rows_dropped: s.rows_dropped,
-        notes: &s.notes,
+        notes: s.notes,
         timings: Timings {
             load: load_ms,
             prepare: s.prepare_ms,
             fit: fit_ms,
             cv: cv_ms,
         },
-    };
-    write_report(&report, a.format, out)
+    })
 }
 
 /// The statistics a command line asks for: streamed from its data, or read from `--stats`.

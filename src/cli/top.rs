@@ -4,16 +4,18 @@
 
 use std::path::PathBuf;
 
-use super::args::{Cli, Command, FitArgs, StatsArgs};
+use super::args::{Cli, Command, PlotArgs, ReportArgs, StatsArgs};
 use crate::error::{Error, Result};
 
 /// The one thing to do.
 #[derive(Debug, Clone)]
 pub enum Plan {
     /// `path` (false) or `cv` (true) with these settings.
-    Fit(FitArgs, bool),
+    Fit(ReportArgs, bool),
     /// `stats`: write the per-fold statistics.
     Stats(StatsArgs),
+    /// `plot`: write the charts.
+    Plot(PlotArgs),
     /// Print the TUI's key table.
     Keys,
     /// Open the workbench.
@@ -36,9 +38,10 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
     match &cli.command {
         Some(cmd) => {
             let (args, with_cv, name) = match cmd {
-                Command::Path(a) => (a, false, "path"),
-                Command::Cv(a) => (a, true, "cv"),
+                Command::Path(a) => (&a.fit, false, "path"),
+                Command::Cv(a) => (&a.fit, true, "cv"),
                 Command::Stats(s) => (&s.fit, true, "stats"),
+                Command::Plot(p) => (&p.fit, true, "plot"),
             };
             if let Some((flag, _)) = ui_flags.iter().find(|(_, on)| *on) {
                 return Err(Error::new(format!(
@@ -61,13 +64,24 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                 "--target",
                 name,
             )?;
-            match cmd {
-                Command::Stats(s) => Ok(Plan::Stats(StatsArgs {
+            Ok(match cmd {
+                Command::Stats(s) => Plan::Stats(StatsArgs {
                     fit: a,
                     out: s.out.clone(),
-                })),
-                _ => Ok(Plan::Fit(a, with_cv)),
-            }
+                }),
+                Command::Plot(p) => Plan::Plot(PlotArgs {
+                    fit: a,
+                    out: p.out.clone(),
+                    format: p.format,
+                }),
+                Command::Path(r) | Command::Cv(r) => Plan::Fit(
+                    ReportArgs {
+                        fit: a,
+                        format: r.format,
+                    },
+                    with_cv,
+                ),
+            })
         }
         None if cli.keys => {
             if cli.file.is_some() || cli.config.is_some() || cli.target.is_some() {
@@ -140,7 +154,19 @@ mod tests {
         else {
             panic!("a cv fit")
         };
-        assert_eq!(a.config, Some(PathBuf::from("x.toml")));
+        assert_eq!(a.fit.config, Some(PathBuf::from("x.toml")));
+        assert_eq!(a.format, crate::cli::OutputFormat::Json);
+    }
+
+    #[test]
+    fn plot_takes_what_came_before_it() {
+        let Ok(Plan::Plot(p)) = plan_of(&["--config", "x.toml", "plot", "-o", "d", "-f", "png"])
+        else {
+            panic!("a plot")
+        };
+        assert_eq!(p.fit.config, Some(PathBuf::from("x.toml")));
+        assert_eq!(p.out, PathBuf::from("d"));
+        assert_eq!(p.format, crate::cli::ChartFormat::Png);
     }
 
     #[test]
@@ -148,8 +174,8 @@ mod tests {
         let Ok(Plan::Fit(a, false)) = plan_of(&["h.csv", "-t", "Salary", "path"]) else {
             panic!("a path fit")
         };
-        assert_eq!(a.data, Some(PathBuf::from("h.csv")));
-        assert_eq!(a.target.as_deref(), Some("Salary"));
+        assert_eq!(a.fit.data, Some(PathBuf::from("h.csv")));
+        assert_eq!(a.fit.target.as_deref(), Some("Salary"));
         // the same value twice is fine
         assert!(plan_of(&["h.csv", "path", "--data", "h.csv"]).is_ok());
     }

@@ -32,6 +32,7 @@ pub enum Action {
     TypeAlpha,
     Save,
     SaveAs,
+    Export,
     Reload,
     Log,
     Redraw,
@@ -58,7 +59,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the keymap completeness test and the help screen.
-    pub const ALL: [Action; 50] = [
+    pub const ALL: [Action; 51] = [
         Action::Quit,
         Action::ForceQuit,
         Action::Help,
@@ -88,6 +89,7 @@ impl Action {
         Action::TypeAlpha,
         Action::Save,
         Action::SaveAs,
+        Action::Export,
         Action::Reload,
         Action::Log,
         Action::Redraw,
@@ -147,6 +149,9 @@ impl Action {
             Action::TypeAlpha => "type an exact alpha (off-grid: a warm-started fit)",
             Action::Save => "save the experiment (TOML)",
             Action::SaveAs => "save the experiment as... (path prompt)",
+            Action::Export => {
+                "export the charts (SVG, PNG) and the coefficient table (CSV) to exports/DATA-MODEL/"
+            }
             Action::Reload => "reload the config / data from disk and refit",
             Action::Log => "error and warning log",
             Action::Redraw => "redraw the whole screen",

@@ -138,6 +138,7 @@ pub const BINDINGS: &[(Mode, Key, Action)] = &[
     (M::Normal, K::Char('a'), A::TypeAlpha),
     (M::Normal, K::Char('w'), A::Save),
     (M::Normal, K::Char('W'), A::SaveAs),
+    (M::Normal, K::Char('e'), A::Export),
     (M::Normal, K::Char('r'), A::Reload),
     (M::Normal, K::Char('E'), A::Log),
     (M::Normal, K::Ctrl('l'), A::Redraw),

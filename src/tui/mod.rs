@@ -11,6 +11,7 @@
 pub mod action;
 pub mod app;
 pub mod axis;
+pub mod export;
 pub mod keymap;
 pub mod recovery;
 pub mod script;
@@ -279,7 +280,7 @@ fn file_stamp(p: &Path) -> Option<Stamp> {
     Some((m.modified().ok(), m.len()))
 }
 
-/// Run the effects `update` asked for; some (save, reload) feed a message straight
+/// Run the effects `update` asked for; some (save, export, reload) feed a message straight
 /// back. Returns true when the app should quit. `stamp` is the config file as last
 /// read or written, to notice edits made behind the app's back.
 fn execute(
@@ -309,6 +310,10 @@ fn execute(
                     *stamp = file_stamp(&path);
                 }
                 queue.extend(update(app, Msg::Saved(path, r)));
+            }
+            Effect::Export(job) => {
+                let r = export::run(&job).map_err(|e| e.to_string());
+                queue.extend(update(app, Msg::Exported(job.dir.clone(), r)));
             }
             Effect::Reload(path) => {
                 let r = Experiment::load(&path)

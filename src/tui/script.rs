@@ -153,6 +153,17 @@ impl Session {
                     let more = update(&mut self.app, Msg::Saved(path, Err("scripted".into())));
                     self.effects(more);
                 }
+                // the export still builds its charts (they must survive any state), but
+                // writes nothing
+                Effect::Export(job) => {
+                    let r = crate::export::charts(&job.input())
+                        .iter()
+                        .map(|c| c.svg.len())
+                        .sum::<usize>();
+                    let msg = Msg::Exported(job.dir.clone(), Err(format!("scripted ({r} bytes)")));
+                    let more = update(&mut self.app, msg);
+                    self.effects(more);
+                }
                 Effect::Reload(_) => {
                     let more = update(&mut self.app, Msg::Reloaded(Err("scripted".into())));
                     self.effects(more);

@@ -1407,3 +1407,89 @@ mod update_props {
         }
     }
 }
+
+#[test]
+fn export_key_exports_the_view_at_the_cursor_and_says_where() {
+    let mut h = Harness::new();
+    h.key(Key::Char('m'));
+    h.key(Key::Right);
+    let idx = h.app.idx;
+    let e = update(&mut h.app, Msg::Key(Key::Char('e')));
+    let [Effect::Export(job)] = &e[..] else {
+        panic!("{e:?}")
+    };
+    assert_eq!(job.dir, std::path::Path::new("exports/diabetes-lasso"));
+    let path = h.app.path.clone().unwrap();
+    assert_eq!(job.cursor, Some(path.alphas[idx]));
+    assert_eq!(job.coefs.alpha, path.alphas[idx]);
+    assert_eq!(job.coefs.coef_std, path.coef_std.row(idx).to_vec());
+    assert_eq!(job.coefs.coef, path.coef.row(idx).to_vec());
+    assert!(job.cv.is_some());
+
+    // run it into a scratch folder the way run() does, and feed the outcome back
+    let dir = std::env::temp_dir().join(format!("regscope-tui-export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let job = super::export::ExportJob {
+        dir: dir.clone(),
+        ..(**job).clone()
+    };
+    let r = super::export::run(&job).map_err(|e| e.to_string());
+    let files = r.clone().unwrap();
+    let mut names: Vec<String> = files
+        .iter()
+        .map(|f| f.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "coefficients.csv",
+            "coefficients.png",
+            "coefficients.svg",
+            "cv.png",
+            "cv.svg",
+            "path.png",
+            "path.svg"
+        ]
+    );
+    let csv = std::fs::read_to_string(dir.join("coefficients.csv")).unwrap();
+    assert!(csv.starts_with("feature,coef,coef_std,alpha\n"));
+    assert!(csv.contains("\n(intercept),"));
+    let e = update(&mut h.app, Msg::Exported(dir.clone(), r));
+    assert!(e.is_empty());
+    let (level, text) = h.app.status.clone().unwrap();
+    assert_eq!(level, Level::Info);
+    assert_eq!(text, format!("exported 7 files to {}/", dir.display()));
+    std::fs::remove_dir_all(&dir).unwrap();
+
+    update(
+        &mut h.app,
+        Msg::Exported(dir.clone(), Err("cannot write 'x': disk full".into())),
+    );
+    let (level, text) = h.app.status.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("disk full") && text.contains(&dir.display().to_string()));
+}
+
+#[test]
+fn export_before_the_first_fit_says_there_is_nothing_yet() {
+    let exp = Experiment::default_for("sample-data/hitters.csv", "Salary");
+    let mut app = App::new(
+        exp,
+        DataSource::File("sample-data/hitters.csv".into()),
+        None,
+    );
+    let e = act(&mut app, Action::Export, false);
+    assert!(e.is_empty());
+    assert!(
+        app.status
+            .clone()
+            .unwrap()
+            .1
+            .contains("nothing to export yet")
+    );
+    assert_eq!(
+        super::export::default_dir(&app),
+        std::path::Path::new("exports/hitters-lasso")
+    );
+}

@@ -1,5 +1,5 @@
 //! `update`: the only place state changes. Pure: no I/O, no threads, no terminal.
-//! It returns effects that `run()` executes (submit a job, cancel, save, reload, quit).
+//! It returns effects that `run()` executes (submit a job, cancel, save, export, reload, quit).
 
 use std::path::PathBuf;
 
@@ -11,6 +11,7 @@ use super::action::Action;
 use super::app::{
     App, JobState, Level, Overlay, Pane, Picker, PointFit, Prompt, PromptKind, SortBy,
 };
+use super::export::{self, ExportJob};
 use super::keymap::{Key, lookup};
 use super::worker::{Job, JobKind, WorkerMsg};
 
@@ -24,6 +25,8 @@ pub enum Msg {
     Worker(WorkerMsg),
     /// the outcome of an `Effect::Save`: the experiment as written, or an error
     Saved(PathBuf, Result<Experiment, String>),
+    /// the outcome of an `Effect::Export`: its folder and the files written, or an error
+    Exported(PathBuf, Result<Vec<PathBuf>, String>),
     /// the outcome of an `Effect::Reload` of a config file
     Reloaded(Result<(Experiment, DataSource), String>),
     /// a panic caught on another thread (e.g. a rayon thread of the worker)
@@ -40,6 +43,8 @@ pub enum Effect {
     Cancel,
     /// write the config; `force`: even if it changed on disk since it was read
     Save(PathBuf, Box<Experiment>, bool),
+    /// write the charts and the coefficient table of the view on screen
+    Export(Box<ExportJob>),
     Reload(PathBuf),
     /// the recovered experiment was opened: remove its file
     DropRecovery(PathBuf),
@@ -74,6 +79,29 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(path, Err(e)) => {
             app.set_status(Level::Error, format!("save {}: {e}", path.display()));
+            vec![]
+        }
+        Msg::Exported(dir, Ok(files)) => {
+            let no_cv = !files
+                .iter()
+                .any(|f| f.file_stem().is_some_and(|s| s == "cv"));
+            app.set_status(
+                Level::Info,
+                format!(
+                    "exported {} files to {}/{}",
+                    files.len(),
+                    dir.display(),
+                    if no_cv {
+                        " (no CV result yet: no cv chart)"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+            vec![]
+        }
+        Msg::Exported(dir, Err(e)) => {
+            app.set_status(Level::Error, format!("export to {}: {e}", dir.display()));
             vec![]
         }
         Msg::Reloaded(Ok((exp, source))) => {
@@ -539,6 +567,10 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 before: String::new(),
             })
         }
+        Action::Export => match export::job(app) {
+            Ok(job) => return vec![Effect::Export(Box::new(job))],
+            Err(why) => app.set_status(Level::Info, why),
+        },
         Action::Save => match app.config_path.clone() {
             Some(p) if !app.config_error => return vec![save_effect(app, p, false)],
             _ => return act(app, Action::SaveAs, false),
