@@ -311,3 +311,21 @@ fn csv_and_table_formats() {
         "{text}"
     );
 }
+
+/// The table_load fuzz target's crasher: a last field that is one lone `"` made polars'
+/// CSV parser read out of bounds. It is refused in one line on every route: a small file
+/// (read whole), a folder and a glob (streamed).
+#[test]
+fn a_lone_quote_ending_the_file_is_refused() {
+    let dir = Scratch::new();
+    let file = dir.0.join("q.tsv");
+    std::fs::write(&file, b"gg\tx\t\n\t2\t2\nb\t\"").unwrap();
+    fails_with(&["path", "--data", s(&file)], &["q.tsv", "quote"]);
+    let csvs = dir.0.join("parts");
+    std::fs::create_dir_all(&csvs).unwrap();
+    std::fs::write(csvs.join("a.csv"), b"x,y\n1,2\n3,5\n").unwrap();
+    std::fs::write(csvs.join("b.csv"), b"x,y\n4,6\n5,\"").unwrap();
+    fails_with(&["path", "--data", s(&csvs)], &["b.csv", "quote"]);
+    let glob = format!("{}/*.csv", s(&csvs));
+    fails_with(&["cv", "--data", &glob], &["b.csv", "quote"]);
+}

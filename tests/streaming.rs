@@ -281,3 +281,56 @@ fn a_folder_of_files_streams_as_one_table() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A feature near the float limit fits like the same feature in ordinary units: the
+/// standardized coefficients, R² and CV curve do not depend on a column's scale, on the
+/// in-memory route and on the statistics route alike (it was called constant once).
+#[test]
+fn a_column_near_the_float_limit_fits_like_any_other() {
+    let scratch = tempdir();
+    let write = |name: &str, unit: f64| {
+        let mut s = String::from("a,b,y\n");
+        for i in 0..60 {
+            let a = ((i * 37) % 11) as f64 / 11.0;
+            let t = ((i * 13) % 17) as f64 / 17.0;
+            let y = a + 0.5 * t + ((i * 7) % 5) as f64 * 0.01;
+            s.push_str(&format!("{a},{:e},{y}\n", (1.0 + t) * unit));
+        }
+        std::fs::write(scratch.join(name), s).unwrap();
+    };
+    write("small.csv", 4.0);
+    write("huge.csv", 4e307);
+    let small = run(&["cv", "--data", "small.csv", "--format", "json"], &scratch);
+    let huge = run(&["cv", "--data", "huge.csv", "--format", "json"], &scratch);
+    let stats = scratch.join("huge.stats.arrow");
+    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
+        .args(["stats", "--data", "huge.csv", "--out"])
+        .arg(&stats)
+        .current_dir(&scratch)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_stats = run(
+        &["cv", "--stats", stats.to_str().unwrap(), "--format", "json"],
+        &scratch,
+    );
+    assert!(
+        huge["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|w| !w.as_str().unwrap().contains("constant"))
+    );
+    for (name, v) in [("in memory", &huge), ("statistics", &from_stats)] {
+        let mut diffs = Vec::new();
+        for key in ["coef_std", "r2", "cv_mean", "cv_se", "alpha_min", "alphas"] {
+            same_numbers(&v[key], &small[key], 1e-9, key, &mut diffs);
+        }
+        assert!(diffs.is_empty(), "{name}: {}", diffs.join("\n"));
+    }
+    let _ = std::fs::remove_dir_all(&scratch);
+}

@@ -100,6 +100,39 @@ pub fn first_ragged_row(bytes: &[u8], sep: u8) -> Option<(usize, usize, usize)> 
         .map(|(row, k)| (row, k, h))
 }
 
+/// Whether the text ends in a field that is one lone `"`: a quote opened and never
+/// closed. polars 0.55's CSV parser reads out of bounds on exactly that field (found by
+/// the table_load fuzz target), so such files are refused before polars sees them.
+/// `tail` is the text's last two bytes (fewer when it is shorter).
+pub fn lone_quote_at_end(tail: &[u8], sep: u8) -> bool {
+    match tail {
+        [b'"'] => true,
+        [.., prev, b'"'] => *prev == sep || *prev == b'\n' || *prev == b'\r',
+        _ => false,
+    }
+}
+
+/// The one-line error for [`lone_quote_at_end`].
+pub fn lone_quote_error(name: &str) -> crate::error::Error {
+    crate::error::Error::new(format!(
+        "cannot read '{name}' as CSV: its last field opens a quote (\") that never closes; close or remove that quote"
+    ))
+}
+
+/// The last two bytes of a file (fewer when it is shorter; none when unreadable).
+pub fn file_tail(path: &std::path::Path) -> Vec<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let len = f.metadata().map_or(0, |m| m.len());
+    let mut tail = Vec::new();
+    if f.seek(SeekFrom::Start(len.saturating_sub(2))).is_ok() {
+        let _ = f.take(2).read_to_end(&mut tail);
+    }
+    tail
+}
+
 /// How a separator is written in messages.
 pub fn describe(sep: u8) -> String {
     match sep {
@@ -133,6 +166,20 @@ mod tests {
         assert_eq!(sniff(b"y\n1\n2\n", b','), b',');
         assert_eq!(sniff(b"", b'\t'), b'\t');
         assert_eq!(sniff(b"a\tb\n1\t2\n", b'\t'), b'\t');
+    }
+
+    #[test]
+    fn a_lone_quote_ending_the_text_is_found() {
+        assert!(lone_quote_at_end(b"\"", b','));
+        assert!(lone_quote_at_end(b"\t\"", b'\t'));
+        assert!(lone_quote_at_end(b"\n\"", b','));
+        assert!(lone_quote_at_end(b",\"", b','));
+        // a closed quote, an empty quoted field, a quote inside a value, none at all
+        assert!(!lone_quote_at_end(b"c\"", b','));
+        assert!(!lone_quote_at_end(b"\"\"", b','));
+        assert!(!lone_quote_at_end(b";\"", b','));
+        assert!(!lone_quote_at_end(b"3\n", b','));
+        assert!(!lone_quote_at_end(b"", b','));
     }
 
     #[test]

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::num::NonZeroUsize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use polars::prelude::*;
@@ -126,6 +126,53 @@ pub fn resolve(path: &Path) -> Result<(String, String)> {
     Ok((name, ext))
 }
 
+/// The files a path or glob of [`resolve`] names, for checks polars does not make. A glob
+/// is expanded when only its last component has wildcards (`*`, `?`), as `resolve`
+/// writes folders; other globs give no files.
+fn files_of(path: &str) -> Vec<PathBuf> {
+    if !path.contains(['*', '?', '[']) {
+        return vec![PathBuf::from(path)];
+    }
+    let p = Path::new(path);
+    let (Some(dir), Some(pat)) = (p.parent(), p.file_name().and_then(|f| f.to_str())) else {
+        return Vec::new();
+    };
+    let dir_name = dir.to_string_lossy();
+    if dir_name.contains(['*', '?', '[']) || pat.contains('[') {
+        return Vec::new();
+    }
+    let dir = if dir_name.is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|f| {
+            f.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| wildcard(pat.as_bytes(), n.as_bytes()))
+        })
+        .collect()
+}
+
+/// `*` and `?` matching of a whole file name.
+fn wildcard(pat: &[u8], name: &[u8]) -> bool {
+    match (pat.first(), name.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => {
+            wildcard(&pat[1..], name) || (!name.is_empty() && wildcard(pat, &name[1..]))
+        }
+        (Some(b'?'), Some(_)) => wildcard(&pat[1..], &name[1..]),
+        (Some(a), Some(b)) if a == b => wildcard(&pat[1..], &name[1..]),
+        _ => false,
+    }
+}
+
 /// A lazy scan of the file(s), CSV schemas inferred from the first rows (and from every
 /// row when a late value does not fit: see [`scan_checked`]).
 fn scan(path: &str, ext: &str, separator: u8, infer_all: bool) -> PolarsResult<LazyFrame> {
@@ -172,6 +219,15 @@ pub fn accumulate(
                     .next()
                     .unwrap_or_default()
                     .to_ascii_lowercase();
+                if ext == "csv" || ext == "tsv" {
+                    let sep = if ext == "tsv" { b'\t' } else { *separator };
+                    if let Some(f) = files_of(path)
+                        .into_iter()
+                        .find(|f| super::sniff::lone_quote_at_end(&super::sniff::file_tail(f), sep))
+                    {
+                        return Err(super::sniff::lone_quote_error(&f.display().to_string()));
+                    }
+                }
                 scan(path, &ext, *separator, infer_all).map_err(|e| {
                     Error::new(format!("cannot read '{name}': {}", csv_read_error_hint(&e)))
                 })

@@ -91,9 +91,16 @@ impl Table {
     /// [`Table::from_csv_bytes`] with options.
     pub fn from_csv_bytes_with(name: &str, bytes: &[u8], opts: &LoadOptions) -> Result<Table> {
         let head = &bytes[..bytes.len().min(SNIFF_BYTES as usize)];
-        csv_table(name, head, &|| Ok(Cursor::new(bytes)), b',', opts, &|| {
-            bytes.to_vec()
-        })
+        let tail = &bytes[bytes.len().saturating_sub(2)..];
+        csv_table(
+            name,
+            head,
+            tail,
+            &|| Ok(Cursor::new(bytes)),
+            b',',
+            opts,
+            &|| bytes.to_vec(),
+        )
     }
 
     /// How the file was read, when that was a guess the user should know about (a
@@ -204,7 +211,16 @@ pub fn load_table_with(path: &Path, opts: &LoadOptions) -> Result<Table> {
                 }
                 bytes
             };
-            csv_table(&name, &head, &|| File::open(path), default, opts, &whole)
+            let tail = super::sniff::file_tail(path);
+            csv_table(
+                &name,
+                &head,
+                &tail,
+                &|| File::open(path),
+                default,
+                opts,
+                &whole,
+            )
         }
         "parquet" | "pq" => read_parquet(path, file)
             .map(|df| Table::new(name.clone(), df))
@@ -222,12 +238,16 @@ pub fn load_table_with(path: &Path, opts: &LoadOptions) -> Result<Table> {
 fn csv_table<R: MmapBytesReader>(
     name: &str,
     head: &[u8],
+    tail: &[u8],
     open: &dyn Fn() -> std::io::Result<R>,
     default: u8,
     opts: &LoadOptions,
     whole: &dyn Fn() -> Vec<u8>,
 ) -> Result<Table> {
     let sep = opts.separator.unwrap_or_else(|| sniff(head, default));
+    if super::sniff::lone_quote_at_end(tail, sep) {
+        return Err(super::sniff::lone_quote_error(name));
+    }
     // types from the first rows (inferring from every row reads the file twice); a late
     // value that does not fit its column's type (a string after numbers) is read again
     // with every row inferred

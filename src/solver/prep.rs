@@ -39,6 +39,16 @@ pub fn is_constant(sd: f64, max_abs: f64, fit_intercept: bool) -> bool {
     }
 }
 
+/// The power of two at or just below `max_abs` (1 for 0, inf or NaN): dividing by it is
+/// exact and brings the column's values into [-2, 2].
+fn pow2_unit(max_abs: f64) -> f64 {
+    if max_abs > 0.0 && max_abs.is_finite() {
+        2f64.powi(max_abs.log2().floor() as i32)
+    } else {
+        1.0
+    }
+}
+
 impl Prepared {
     /// Centre and scale `x` in place (it is converted to column-major first if needed).
     pub fn new(x: Array2<f64>, y: Array1<f64>, standardize: bool, fit_intercept: bool) -> Prepared {
@@ -93,15 +103,24 @@ impl Prepared {
             for j in 0..p {
                 let col = &mut data[j * n..(j + 1) * n];
                 let max_abs = col.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+                // sums and squares in units of a power of two near max|x| (exact), so a
+                // column near the float limit neither overflows nor looks constant
+                let unit = pow2_unit(max_abs);
                 let mean = if fit_intercept && n > 0 {
                     // two passes: the second removes the rounding of the first
-                    let m0 = col.iter().sum::<f64>() / nf;
-                    m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf
+                    let m0 = col.iter().map(|v| v / unit).sum::<f64>() / nf;
+                    (m0 + col.iter().map(|v| v / unit - m0).sum::<f64>() / nf) * unit
                 } else {
                     0.0
                 };
-                let ss: f64 = col.iter().map(|v| (v - mean) * (v - mean)).sum();
-                let s = if n > 0 { (ss / nf).sqrt() } else { 0.0 };
+                let ss: f64 = col
+                    .iter()
+                    .map(|v| {
+                        let d = v / unit - mean / unit;
+                        d * d
+                    })
+                    .sum();
+                let s = if n > 0 { (ss / nf).sqrt() * unit } else { 0.0 };
                 x_mean[j] = mean;
                 sd[j] = s;
                 let (s_x, max_x) = match units {
@@ -210,6 +229,23 @@ impl Prepared {
 mod tests {
     use super::*;
     use ndarray::array;
+
+    #[test]
+    fn columns_near_the_float_limit_are_not_constant() {
+        let big: Vec<f64> = (0..50).map(|i| 4e307 * (1.0 + (i as f64) / 50.0)).collect();
+        let x = Array2::from_shape_vec((50, 1), big.clone()).unwrap();
+        let y = Array1::from_iter((0..50).map(|i| i as f64));
+        let p = Prepared::new(x, y, true, true);
+        assert_eq!(p.constant, vec![false]);
+        let mean = 4e307 * (1.0 + 49.0 / 100.0);
+        assert!((p.x_mean[0] / mean - 1.0).abs() < 1e-14, "{}", p.x_mean[0]);
+        assert!(p.sd[0].is_finite() && p.sd[0] > 1e306);
+        // z is x standardized: unit variance, zero mean
+        let z = p.col(0);
+        let m: f64 = z.iter().sum::<f64>() / 50.0;
+        let v: f64 = z.iter().map(|t| t * t).sum::<f64>() / 50.0;
+        assert!(m.abs() < 1e-12 && (v - 1.0).abs() < 1e-12, "{m} {v}");
+    }
 
     #[test]
     fn standardizes_with_population_sd_and_flags_constants() {

@@ -86,54 +86,36 @@ pub fn decade_label(k: i32) -> String {
     }
 }
 
-/// The one number format of the TUI: 4 significant digits, trailing zeros dropped,
-/// scientific (`1.23e-5`, `2e7`) outside [1e-3, 1e5); "inf" and "NaN" as such.
+/// The TUI's numbers: the project's one format ([`crate::fmt`]) with 4 significant
+/// digits, for narrow panes.
 pub fn num(v: f64) -> String {
     num_sig(v, 4)
 }
 
 /// [`num`] with `sig` significant digits (1..=6).
 pub fn num_sig(v: f64, sig: usize) -> String {
+    crate::fmt::num_sig(v, sig.clamp(1, 6))
+}
+
+/// A mean and its spread in one style: when either needs an exponent both get one, so
+/// `1.172e5 ± 2.131e4` rather than `1.172e5 ± 21312`.
+pub fn num_pm(mean: f64, spread: f64) -> (String, String) {
+    let (a, b) = (num(mean), num(spread));
+    if a.contains('e') == b.contains('e') || !mean.is_finite() || !spread.is_finite() {
+        return (a, b);
+    }
+    (sci(mean), sci(spread))
+}
+
+/// 4 significant digits with an exponent, trailing zeros dropped (`2.131e4`, `5e-2`).
+fn sci(v: f64) -> String {
     if v == 0.0 {
         return "0".into();
     }
-    if v.is_nan() {
-        return "NaN".into();
-    }
-    if v.is_infinite() {
-        return if v > 0.0 { "inf".into() } else { "-inf".into() };
-    }
-    let sig = sig.clamp(1, 6);
-    let a = v.abs();
-    let sci = |v: f64| {
-        let s = format!("{v:.p$e}", p = sig - 1);
-        match s.split_once('e') {
-            Some((m, e)) if m.contains('.') => {
-                format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
-            }
-            _ => s,
-        }
-    };
-    if !(1e-3..1e5).contains(&a) {
-        return sci(v);
-    }
-    let digits = (sig as i32 - 1 - a.log10().floor() as i32).clamp(0, 8) as usize;
-    let s = format!("{v:.digits$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    // rounding can carry into a new digit (99999.9 -> "100000"): stay in the range
-    if s.trim_start_matches('-')
-        .split('.')
-        .next()
-        .map_or(0, str::len)
-        > 5
-    {
-        sci(v)
-    } else {
-        s
+    let s = format!("{v:.3e}");
+    match s.split_once('e') {
+        Some((m, e)) => format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.')),
+        None => s,
     }
 }
 
@@ -252,6 +234,12 @@ mod tests {
         assert_eq!(num_sig(0.012345, 2), "0.012");
         assert_eq!(num_sig(-0.000_012_3, 2), "-1.2e-5");
         assert_eq!(num(-3.0), "-3");
+        assert_eq!(
+            num_pm(117_190.0, 21312.0),
+            ("1.172e5".into(), "2.131e4".into())
+        );
+        assert_eq!(num_pm(2986.4, 248.3), ("2986".into(), "248.3".into()));
+        assert_eq!(num_pm(0.5, 0.0), ("0.5".into(), "0".into()));
         assert_eq!(decade_label(-3), "1e-3");
     }
 

@@ -54,7 +54,10 @@ impl Field {
             Field::NAlphas if e.path.alphas.is_some() => "the config's path.alphas".into(),
             Field::NAlphas => e.path.n_alphas.to_string(),
             Field::Eps if e.path.alphas.is_some() => "the config's path.alphas".into(),
-            Field::Eps => e.path.eps.map_or("auto (SPEC 3)".into(), num),
+            Field::Eps => e
+                .path
+                .eps
+                .map_or("auto (1e-3; 1e-2 if p > n; 1e-6 ridge)".into(), num),
             Field::Standardize => yes(e.model.standardize),
             Field::Intercept => yes(e.model.fit_intercept),
             Field::Categorical => e.data.categorical.name().into(),
@@ -166,7 +169,10 @@ mod tests {
             Field::NAlphas.step(&mut e, false);
         }
         assert_eq!(e.path.n_alphas, 2);
-        assert_eq!(Field::Eps.value(&e), "auto (SPEC 3)");
+        assert_eq!(
+            Field::Eps.value(&e),
+            "auto (1e-3; 1e-2 if p > n; 1e-6 ridge)"
+        );
         Field::Eps.step(&mut e, false);
         assert_eq!(e.path.eps, Some(1e-3));
         for _ in 0..20 {

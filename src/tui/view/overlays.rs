@@ -417,7 +417,12 @@ pub fn settings(app: &App, st: &Settings, area: Rect, buf: &mut Buffer) {
         buf,
         inner.x,
         inner.y,
-        "Up/Down choose  Left/Right change  w saves them with the experiment",
+        // the long form only where it fits whole
+        if inner.width >= 68 {
+            "Up/Down choose  Left/Right change  w saves them with the experiment"
+        } else {
+            "Up/Down choose  Left/Right change"
+        },
         inner.width,
         app.theme.dim(),
     );

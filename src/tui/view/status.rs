@@ -8,7 +8,7 @@ use ratatui::style::Style;
 use super::put_str;
 use crate::solver::ModelKind;
 use crate::tui::app::{App, Level};
-use crate::tui::axis::num;
+use crate::tui::axis::{num, num_pm};
 use crate::tui::keymap::footer_items;
 
 /// Header line 1: what is fitted and how well, at the cursor. When the full form does
@@ -122,11 +122,9 @@ fn fields(app: &App, compact: bool) -> Vec<(u8, String)> {
         ));
         let cvl = if compact { "CV" } else { "CV MSE" };
         let cv = app.cv_at_cursor();
-        match cv {
-            Some((mu, se)) if compact => {
-                f.push((8, format!("{cvl} {}{}{}", num(mu), g.pm, num(se))))
-            }
-            Some((mu, se)) => f.push((8, format!("{cvl} {} {} {}", num(mu), g.pm, num(se)))),
+        match cv.map(|(mu, se)| num_pm(mu, se)) {
+            Some((mu, se)) if compact => f.push((8, format!("{cvl} {mu}{}{se}", g.pm))),
+            Some((mu, se)) => f.push((8, format!("{cvl} {mu} {} {se}", g.pm))),
             None => f.push((8, format!("{cvl} -"))),
         }
         if let (Some((mu, _)), Some(var)) = (cv, app.y_variance()) {
