@@ -41,7 +41,9 @@ fn main() -> ExitCode {
             file,
             target,
             config,
+            stats,
         } => regscope::tui::run(regscope::tui::Options {
+            stats,
             // `configs/../x.csv` shown as `x.csv`
             file: file.map(|f| regscope::workflow::normalize(&f)),
             target,

@@ -18,6 +18,7 @@ Examples:
   regscope                                   # the workbench (TUI) on the embedded diabetes sample
   regscope sample-data/hitters.csv --target Salary
   regscope --config configs/diabetes-lasso-cv.toml
+  regscope --stats big.stats.arrow           # the workbench on a statistics file
   regscope cv --format table                 # a text report of the embedded diabetes sample
   regscope plot --config configs/diabetes-lasso-cv.toml --out charts
 The objective (docs/spec.md §1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
@@ -36,6 +37,9 @@ pub struct Cli {
     /// An experiment config (TOML) to open.
     #[arg(long, short = 'c')]
     pub config: Option<PathBuf>,
+    /// A statistics file (written by `regscope stats`) to open: fits without the data.
+    #[arg(long, value_name = "FILE", conflicts_with = "file")]
+    pub stats: Option<PathBuf>,
     /// No colours (also when NO_COLOR is set); state stays visible by glyphs and bold/reverse.
     #[arg(long)]
     pub no_color: bool,

@@ -23,6 +23,7 @@ pub enum Plan {
         file: Option<PathBuf>,
         target: Option<String>,
         config: Option<PathBuf>,
+        stats: Option<PathBuf>,
     },
 }
 
@@ -57,6 +58,7 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                 "--config",
                 name,
             )?;
+            merge(&mut a.stats, cli.stats.clone(), "--stats", "--stats", name)?;
             merge(
                 &mut a.target,
                 cli.target.clone(),
@@ -84,7 +86,11 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
             })
         }
         None if cli.keys => {
-            if cli.file.is_some() || cli.config.is_some() || cli.target.is_some() {
+            if cli.file.is_some()
+                || cli.config.is_some()
+                || cli.target.is_some()
+                || cli.stats.is_some()
+            {
                 return Err(Error::new(
                     "--keys only prints the key table; remove FILE, --config and --target, or remove --keys",
                 ));
@@ -107,10 +113,17 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                     c.display()
                 )));
             }
+            if let (Some(t), Some(s)) = (&cli.target, &cli.stats) {
+                return Err(Error::new(format!(
+                    "--target '{t}' and --stats '{}': a statistics file fixes its target; drop --target (or write new statistics with regscope stats --target {t})",
+                    s.display()
+                )));
+            }
             Ok(Plan::Workbench {
                 file: cli.file.clone(),
                 target: cli.target.clone(),
                 config: cli.config.clone(),
+                stats: cli.stats.clone(),
             })
         }
     }
@@ -156,6 +169,26 @@ mod tests {
         };
         assert_eq!(a.fit.config, Some(PathBuf::from("x.toml")));
         assert_eq!(a.format, crate::cli::OutputFormat::Json);
+    }
+
+    #[test]
+    fn stats_opens_the_workbench_or_goes_into_the_subcommand() {
+        assert!(matches!(
+            plan_of(&["--stats", "s.arrow"]),
+            Ok(Plan::Workbench {
+                stats: Some(_),
+                file: None,
+                ..
+            })
+        ));
+        let Ok(Plan::Fit(a, true)) = plan_of(&["--stats", "s.arrow", "cv"]) else {
+            panic!("a cv fit")
+        };
+        assert_eq!(a.fit.stats, Some(PathBuf::from("s.arrow")));
+        let m = plan_of(&["--stats", "s.arrow", "-t", "y"])
+            .unwrap_err()
+            .to_string();
+        assert!(m.contains("--stats") && m.contains("--target"), "{m}");
     }
 
     #[test]
@@ -210,7 +243,8 @@ mod tests {
             Ok(Plan::Workbench {
                 file: Some(_),
                 target: Some(_),
-                config: None
+                config: None,
+                stats: None,
             })
         ));
     }

@@ -120,7 +120,7 @@ impl GrowingCholesky {
         if self.fwd_from < self.idx.len() {
             self.forward();
         }
-        let par = if k * k * m > 1 << 22 {
+        let par = if k * k * m > super::linalg::PAR_FLOPS {
             Par::rayon(0)
         } else {
             Par::Seq

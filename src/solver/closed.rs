@@ -4,6 +4,13 @@
 
 use faer::{Accum, Mat, MatRef, Par};
 
+use super::linalg::PAR_FLOPS;
+
+/// An eigendecomposition solves ridge only while every n·alpha is at least this fraction
+/// of the largest eigenvalue: below it the rounding of the small eigenvalues (about
+/// 1e-16 λmax) would show in the coefficients, and the rows' SVD is used instead.
+pub(crate) const EIG_MIN_RIDGE: f64 = 1e-8;
+
 /// The thin SVD of a design, truncated to its numerical rank.
 pub struct SvdSolver {
     /// p x r
@@ -209,7 +216,7 @@ impl KernelRidge {
     ) -> (Mat<f64>, Vec<f64>, Vec<f64>) {
         let (n, p, m) = (self.n, self.p, alphas.len());
         let zr = MatRef::from_column_major_slice(z, n, p);
-        let par = if n * p * m > 1 << 22 {
+        let par = if n * p * m > PAR_FLOPS {
             Par::rayon(0)
         } else {
             Par::Seq
@@ -284,7 +291,7 @@ pub fn stationarity_rows(
     let (p, m) = (b.nrows(), b.ncols());
     let zr = MatRef::from_column_major_slice(z, n, p);
     let mut r = Mat::<f64>::from_fn(n, m, |i, _| y[i]);
-    let par = if n * p * m > 1 << 22 {
+    let par = if n * p * m > PAR_FLOPS {
         Par::rayon(0)
     } else {
         Par::Seq

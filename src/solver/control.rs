@@ -10,6 +10,9 @@ pub enum Stage {
     Path,
     /// Cross-validation: `done` of `total` folds finished.
     Cv,
+    /// Reading the data: `done` rows so far at `per_sec` rows a second (`total` 0 when
+    /// the row count is not known up front).
+    Read { per_sec: u64 },
 }
 
 /// One progress report.

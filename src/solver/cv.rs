@@ -365,7 +365,7 @@ fn moments_fold(
         let l2_min = alphas.iter().fold(f64::INFINITY, |m, &a| m.min(a)) * gd.n() as f64;
         let fine = l2_min > 0.0
             && EigSolver::new(&gd.problem().g, &gd.problem().q, gd.p())
-                .is_some_and(|e| l2_min >= 1e-8 * e.lambda_max());
+                .is_some_and(|e| l2_min >= super::closed::EIG_MIN_RIDGE * e.lambda_max());
         if !fine {
             return gathered_fold(prep, fold_ids, f, s, alphas, ctl);
         }

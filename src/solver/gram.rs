@@ -105,12 +105,16 @@ pub fn rounding_floor(s: f64, yy: f64) -> f64 {
     16.0 * f64::EPSILON * f64::EPSILON * rounding_scale(yy, s) + 1e-28 * yy
 }
 
+/// Reads of G's entries above which a gradient update is split over the cores (it is bound
+/// by memory bandwidth, so smaller ones stay on one core).
+const PAR_COLUMN_READS: usize = 1 << 18;
+
 /// h -= sum over moves of delta_j G_j. Reads |moves| columns of G (p each) and is bound by
 /// memory bandwidth, so when that is large each core takes a slice of the rows of h.
 fn propagate(prob: &GramProblem, moves: &[(usize, f64)], h: &mut [f64]) {
     let p = prob.p;
     let threads = rayon::current_num_threads();
-    if threads > 1 && moves.len() * p >= 1 << 18 {
+    if threads > 1 && moves.len() * p >= PAR_COLUMN_READS {
         let chunk = p.div_ceil(threads).next_multiple_of(8);
         h.par_chunks_mut(chunk).enumerate().for_each(|(c, hs)| {
             let off = c * chunk;
@@ -556,7 +560,7 @@ impl<'a> GramSolver<'a> {
                     *h = prob.q[j] - dot(prob.col(j), beta);
                 }
             };
-            if (p - k) * p >= 1 << 18 {
+            if (p - k) * p >= PAR_COLUMN_READS {
                 self.h.par_iter_mut().enumerate().for_each(fill);
             } else {
                 self.h.iter_mut().enumerate().for_each(fill);

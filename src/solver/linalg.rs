@@ -1,5 +1,9 @@
 //! Dense products through faer, shared by the solvers.
 
+/// Products with more multiply-adds than this run on every core (faer's `Par::rayon`);
+/// below it the threads would cost more than they save.
+pub(crate) const PAR_FLOPS: usize = 1 << 22;
+
 use faer::linalg::matmul::triangular::{BlockStructure, matmul};
 use faer::{Accum, MatMut, MatRef, Par};
 
@@ -30,7 +34,7 @@ pub fn outer_gram(z: &[f64], n: usize, p: usize) -> Vec<f64> {
 fn lower_product(a: MatRef<f64>, inner: usize) -> Vec<f64> {
     let d = a.nrows();
     let mut out = vec![0.0; d * d];
-    let big = inner * d * d > 1 << 22;
+    let big = inner * d * d > PAR_FLOPS;
     let threads = rayon::current_num_threads();
     if big && threads > 1 && inner >= 64 * d {
         let chunk = inner.div_ceil(threads);
@@ -90,7 +94,7 @@ mod tests {
     fn gram_via_mat(z: &[f64], n: usize, p: usize) -> Vec<f64> {
         let zr = MatRef::from_column_major_slice(z, n, p);
         let mut g = faer::Mat::<f64>::zeros(p, p);
-        let par = if n * p * p > 1 << 22 {
+        let par = if n * p * p > PAR_FLOPS {
             Par::rayon(0)
         } else {
             Par::Seq

@@ -4,7 +4,8 @@
 use ndarray::Array2;
 
 use super::closed::{
-    EigSolver, KernelRidge, SvdSolver, stationarity, stationarity_gram, stationarity_rows,
+    EIG_MIN_RIDGE, EigSolver, KernelRidge, SvdSolver, stationarity, stationarity_gram,
+    stationarity_rows,
 };
 use super::control::{Cancelled, Control, Stage};
 use super::gap::relative;
@@ -219,7 +220,8 @@ pub fn solve_prepared(
         // the n x n kernel Z Z^T unless an alpha is so small that the rounding of its small
         // eigenvalues would show; else the SVD
         let kernel = if alphas.iter().all(|&a| a > 0.0) {
-            KernelRidge::new(z, y, n, p).filter(|e| l2.iter().all(|&l| l >= 1e-8 * e.lambda_max()))
+            KernelRidge::new(z, y, n, p)
+                .filter(|e| l2.iter().all(|&l| l >= EIG_MIN_RIDGE * e.lambda_max()))
         } else {
             None
         };
@@ -387,7 +389,8 @@ pub fn solve_gram(
         ctl.check()?;
         let l2: Vec<f64> = alphas.iter().map(|a| nf * a).collect();
         let well_posed = |e: &EigSolver| {
-            alphas.iter().all(|&a| a > 0.0) && l2.iter().all(|&l| l >= 1e-8 * e.lambda_max())
+            alphas.iter().all(|&a| a > 0.0)
+                && l2.iter().all(|&l| l >= EIG_MIN_RIDGE * e.lambda_max())
         };
         let e = eig();
         let b = match (&e, &svd, rows) {

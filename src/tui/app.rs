@@ -116,6 +116,9 @@ pub struct PointFit {
 pub struct App {
     pub exp: Experiment,
     pub source: DataSource,
+    /// the statistics file the fits come from (`regscope --stats FILE`), instead of the
+    /// data
+    pub stats: Option<PathBuf>,
     pub config_path: Option<PathBuf>,
     pub columns: Vec<ColumnInfo>,
     pub info: Option<Arc<DataInfo>>,
@@ -173,6 +176,7 @@ impl App {
         App {
             exp,
             source,
+            stats: None,
             config_path,
             columns: Vec::new(),
             info: None,
@@ -385,6 +389,11 @@ impl App {
             } => match p.stage {
                 Stage::Path => format!("path {}/{}", p.done, p.total),
                 Stage::Cv => format!("cv fold {}/{}", (p.done + 1).min(p.total), p.total),
+                Stage::Read { per_sec } => format!(
+                    "reading: {} rows, {} rows/s (Esc cancels)",
+                    super::axis::num(p.done as f64),
+                    super::axis::num(per_sec as f64)
+                ),
             },
         }
     }

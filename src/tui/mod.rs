@@ -50,6 +50,8 @@ use worker::Worker;
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     pub file: Option<PathBuf>,
+    /// a statistics file to fit from (the data stays where it is)
+    pub stats: Option<PathBuf>,
     pub target: Option<String>,
     pub config: Option<PathBuf>,
     pub flags: UiFlags,
@@ -79,6 +81,9 @@ pub fn initial_app(opts: &Options) -> App {
             }
         }
     }
+    if let Some(file) = &opts.stats {
+        return stats_app(file, opts.config.as_deref());
+    }
     match &opts.file {
         Some(f) => App::new(
             Experiment::default_for(f, opts.target.clone().unwrap_or_default()),
@@ -87,6 +92,50 @@ pub fn initial_app(opts: &Options) -> App {
         ),
         None => App::new(embedded(opts.target.clone()), DataSource::Embedded, None),
     }
+}
+
+/// The app on a statistics file: the target and features are the file's, the model,
+/// grid and CV settings a config's (if one is given) or the defaults.
+fn stats_app(file: &Path, config: Option<&Path>) -> App {
+    let fail = |msg: String| {
+        let exp = Experiment::default_for(EMBEDDED_NAME, "progression");
+        let mut app = App::new(exp, DataSource::Embedded, config.map(Path::to_path_buf));
+        app.config_error = config.is_some();
+        app.load_error = Some(msg.clone());
+        app.set_status(Level::Error, msg);
+        app
+    };
+    let provenance = match crate::data::stats_file::read(file) {
+        Ok(s) => s.provenance,
+        Err(e) => return fail(e.to_string()),
+    };
+    let mut exp = match config {
+        Some(cfg) => match Experiment::load(cfg) {
+            Ok(exp) => exp,
+            Err(e) => return fail(format!("{e} (fix it, then r reloads)")),
+        },
+        None => Experiment::default_for(&provenance.source, provenance.target.clone()),
+    };
+    exp.data.path = provenance.source.clone();
+    exp.data.target = provenance.target.clone();
+    // the source's columns (a one-hot coded column by its own name), so that a config
+    // saved here also loads with the data
+    let columns = provenance
+        .schema
+        .iter()
+        .map(|(name, _)| name)
+        .filter(|name| {
+            **name != provenance.target
+                && (provenance.features.contains(name)
+                    || provenance.levels.iter().any(|(c, _)| c == *name))
+        })
+        .cloned()
+        .collect();
+    exp.data.features = Some(columns);
+    let source = DataSource::File(PathBuf::from(&provenance.source));
+    let mut app = App::new(exp, source, config.map(Path::to_path_buf));
+    app.stats = Some(file.to_path_buf());
+    app
 }
 
 pub use crate::workflow::normalize;

@@ -39,6 +39,7 @@ impl Canned {
                     exp: Box::new(exp),
                     source: DataSource::Embedded,
                     reload: true,
+                    stats: None,
                 },
             };
             let (mut columns, mut info, mut path, mut cv) = (None, None, None, None);

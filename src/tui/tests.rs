@@ -486,6 +486,7 @@ fn the_real_worker_drops_superseded_jobs() {
             }),
             source: DataSource::Embedded,
             reload: false,
+            stats: None,
         },
     };
     for (i, r) in [0.1, 0.2, 0.3, 0.4, 0.5].into_iter().enumerate() {
@@ -750,6 +751,7 @@ fn a_running_fit_is_cancelled_promptly() {
             exp: Box::new(exp),
             source: DataSource::File(file),
             reload: false,
+            stats: None,
         },
     });
     // wait until the path is under way, then cancel
@@ -1492,4 +1494,98 @@ fn export_before_the_first_fit_says_there_is_nothing_yet() {
         super::export::default_dir(&app),
         std::path::Path::new("exports/hitters-lasso")
     );
+}
+
+/// `regscope --stats FILE`: the workbench fits from a statistics file alone, with the
+/// numbers of the same table read whole; the file fixes the target and features, so the
+/// picker says so instead of opening; a model switch and a typed alpha still fit.
+#[test]
+fn a_statistics_file_opens_in_the_workbench() {
+    let dir = Scratch::new("stats");
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/hitters.csv");
+    let mut exp = Experiment::default_for(&data, "Salary");
+    let design =
+        crate::pipeline::Design::stream(&exp, &DataSource::File(data.clone()), true, &|_| true)
+            .unwrap();
+    let file = dir.0.join("hitters.stats.arrow");
+    crate::data::stats_file::write(&file, &design.to_stats_file()).unwrap();
+
+    let mut from_stats = Harness {
+        app: super::initial_app(&super::Options {
+            stats: Some(file.clone()),
+            ..Default::default()
+        }),
+        fitter: SyncFitter::new(),
+    };
+    assert_eq!(from_stats.app.stats.as_deref(), Some(file.as_path()));
+    assert_eq!(from_stats.app.exp.data.target, "Salary");
+    let eff = start(&mut from_stats.app);
+    from_stats.run(eff);
+    assert_eq!(
+        from_stats.app.exp.data.features.as_ref().map(Vec::len),
+        Some(19),
+        "the source's columns, League by its own name"
+    );
+    exp.data.features = from_stats.app.exp.data.features.clone();
+    let mut whole = Harness {
+        app: App::new(exp, DataSource::File(data), None),
+        fitter: SyncFitter::new(),
+    };
+    let eff = start(&mut whole.app);
+    whole.run(eff);
+    assert!(from_stats.app.cv.is_some(), "{:?}", from_stats.app.status);
+    assert!(whole.app.cv.is_some(), "{:?}", whole.app.status);
+    let (a, b) = (
+        from_stats.app.cv.clone().unwrap(),
+        whole.app.cv.clone().unwrap(),
+    );
+    assert_eq!(a.index_min, b.index_min);
+    for (x, y) in a.cv_mean.iter().zip(&b.cv_mean) {
+        assert!((x - y).abs() <= 1e-9 * y.abs(), "{x} vs {y}");
+    }
+    let (pa, pb) = (
+        from_stats.app.path.clone().unwrap(),
+        whole.app.path.clone().unwrap(),
+    );
+    for (x, y) in pa.coef_std.iter().zip(pb.coef_std.iter()) {
+        assert!((x - y).abs() <= 1e-8 * (1.0 + y.abs()), "{x} vs {y}");
+    }
+    assert_eq!(from_stats.app.names(), whole.app.names());
+
+    from_stats.key(Key::Char('f'));
+    assert!(matches!(from_stats.app.overlay, Overlay::None));
+    let (_, text) = from_stats.app.status.clone().unwrap();
+    assert!(text.contains("fixes the target and features"), "{text}");
+
+    from_stats.key(Key::Char('M'));
+    assert_eq!(from_stats.app.exp.model.kind, ModelKind::ElasticNet);
+    assert!(from_stats.app.cv.is_some());
+    from_stats.key(Key::Char('a'));
+    from_stats.key(Key::Ctrl('u'));
+    for c in "5".chars() {
+        from_stats.key(Key::Char(c));
+    }
+    from_stats.key(Key::Enter);
+    assert_eq!(from_stats.app.alpha(), Some(5.0));
+    assert!(
+        from_stats.app.point.is_some(),
+        "{:?}",
+        from_stats.app.status
+    );
+}
+
+/// A statistics file that cannot be read is an error state, not a blank workbench.
+#[test]
+fn an_unreadable_statistics_file_is_an_error_state() {
+    let dir = Scratch::new("badstats");
+    let file = dir.0.join("not.stats.arrow");
+    std::fs::write(&file, b"not arrow").unwrap();
+    let app = super::initial_app(&super::Options {
+        stats: Some(file),
+        ..Default::default()
+    });
+    let (level, text) = app.status.clone().unwrap();
+    assert_eq!(level, Level::Error);
+    assert!(text.contains("not.stats.arrow"), "{text}");
+    assert!(app.load_error.is_some());
 }

@@ -179,6 +179,7 @@ fn submit_fit(app: &mut App, reload: bool) -> Effect {
             exp: Box::new(app.exp.clone()),
             source: app.source.clone(),
             reload,
+            stats: app.stats.clone(),
         },
     })
 }
@@ -593,7 +594,15 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
         }
         Action::ToggleTrain => app.show_train = !app.show_train,
         Action::Picker => {
-            if app.columns.is_empty() {
+            if let Some(file) = &app.stats {
+                app.set_status(
+                    Level::Info,
+                    format!(
+                        "{} fixes the target and features; regscope stats --out writes statistics for others",
+                        file.display()
+                    ),
+                );
+            } else if app.columns.is_empty() {
                 app.status = Some((Level::Info, "no table loaded yet".into()));
             } else {
                 app.overlay = Overlay::Picker(open_picker(app));

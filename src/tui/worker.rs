@@ -7,14 +7,19 @@
 //! and the UI keeps running.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use crate::config::Experiment;
-use crate::data::{ColumnInfo, Table};
-use crate::solver::{Control, CvResult, PathResult, Progress, cross_validate, fit_alpha, fit_path};
+use crate::data::{ColumnInfo, ColumnKind, Table};
+use crate::pipeline::{Design, streams_source};
+use crate::solver::{
+    Control, CvResult, PathResult, Progress, Stage, cross_validate, fit_alpha, fit_path,
+};
 use crate::workflow::{DataSource, Setup, setup};
 
 /// The worker thread's name; the panic hook uses it to tell worker panics from UI ones.
@@ -29,6 +34,8 @@ pub enum JobKind {
         exp: Box<Experiment>,
         source: DataSource,
         reload: bool,
+        /// fit from this statistics file (`regscope --stats FILE`) instead of `source`
+        stats: Option<PathBuf>,
     },
     /// One warm-started fit at an alpha off the grid, on the current setup.
     Point {
@@ -110,6 +117,18 @@ struct Cache {
     key: Option<SetupKey>,
     setup: Option<Arc<Setup>>,
     info: Option<Arc<DataInfo>>,
+    /// the statistics route (a statistics file, or a table too large to read whole):
+    /// what they were built from, and the design
+    design: Option<(DesignKey, Design)>,
+}
+
+/// What a statistics design was built from: the data (or statistics file) and the parts
+/// of the experiment that shape the statistics.
+#[derive(Debug, Clone, PartialEq)]
+struct DesignKey {
+    source: DataSource,
+    stats: Option<PathBuf>,
+    setup: SetupKey,
 }
 
 /// The parts of an experiment that decide the prepared design and the folds.
@@ -180,6 +199,11 @@ impl Drop for Worker {
                 flag.store(true, Ordering::Relaxed);
             }
             self.shared.wake.notify_all();
+            // a table being read whole cannot be interrupted: leave the thread behind
+            // rather than make `q` wait for it (the process is about to end)
+            if s.running.is_some() {
+                drop(self.handle.take());
+            }
         }
         if let Some(h) = self.handle.take() {
             let _ = h.join();
@@ -249,7 +273,19 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
             exp,
             source,
             reload,
+            stats,
         } => {
+            if stats.is_some() || streams_source(source) {
+                cache.table = None;
+                cache.setup = None;
+                let key = DesignKey {
+                    source: source.clone(),
+                    stats: stats.clone(),
+                    setup: SetupKey::of(exp),
+                };
+                return fit_statistics(id, exp, key, *reload, flag, &ctl, cache, send);
+            }
+            cache.design = None;
             if *reload || cache.table.is_none() || cache.source.as_ref() != Some(source) {
                 cache.key = None;
                 cache.setup = None;
@@ -313,6 +349,14 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
             }
         }
         JobKind::Point { exp, alpha, warm } => {
+            if let Some((_, design)) = &mut cache.design {
+                design.settings = exp.path_settings();
+                match design.fit_alpha(*alpha, &ctl) {
+                    Ok(p) => send(WorkerMsg::PointReady(id, *alpha, Arc::new(p))),
+                    Err(_) => send(WorkerMsg::Cancelled(id)),
+                }
+                return;
+            }
             let Some(s) = cache.setup.clone() else {
                 send(WorkerMsg::Failed(id, "no data is loaded yet".into()));
                 return;
@@ -324,6 +368,115 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
             }
         }
     }
+}
+
+/// A fit on the statistics route: the design is built (streamed with progress, or read
+/// from a statistics file) unless the cache holds one for the same key, then the path
+/// and the CV are solved from it.
+#[allow(clippy::too_many_arguments)]
+fn fit_statistics(
+    id: JobId,
+    exp: &Experiment,
+    key: DesignKey,
+    reload: bool,
+    flag: &AtomicBool,
+    ctl: &Control,
+    cache: &mut Cache,
+    send: &(dyn Fn(WorkerMsg) + Sync),
+) {
+    let fresh = reload || cache.design.as_ref().is_none_or(|(k, _)| *k != key);
+    if fresh {
+        cache.design = None;
+        let t0 = Instant::now();
+        // rows read so far, their rate, and whether to go on (a newer job cancels)
+        let on_batch = |rows: usize| {
+            let secs = t0.elapsed().as_secs_f64().max(1e-3);
+            send(WorkerMsg::Progress(
+                id,
+                Progress {
+                    stage: Stage::Read {
+                        per_sec: (rows as f64 / secs) as u64,
+                    },
+                    done: rows,
+                    total: 0,
+                },
+            ));
+            !flag.load(Ordering::Relaxed)
+        };
+        let built = match &key.stats {
+            Some(file) => Design::from_stats_file(exp, file),
+            None => Design::stream(exp, &key.source, true, &on_batch),
+        };
+        if flag.load(Ordering::Relaxed) {
+            send(WorkerMsg::Cancelled(id));
+            return;
+        }
+        let design = match built {
+            Ok(d) => d,
+            Err(e) => {
+                send(WorkerMsg::Failed(id, e.to_string()));
+                return;
+            }
+        };
+        let p = &design.provenance;
+        send(WorkerMsg::Loaded(id, column_infos(p, key.stats.is_some())));
+        cache.info = Some(Arc::new(DataInfo {
+            source: p.source.clone(),
+            target: p.target.clone(),
+            features: p.features.clone(),
+            n: design.n(),
+            p: design.p(),
+            rows_dropped: p.rows_dropped,
+            notes: p.notes.clone(),
+        }));
+        cache.design = Some((key, design));
+    }
+    let (Some((_, design)), Some(info)) = (&mut cache.design, cache.info.clone()) else {
+        return;
+    };
+    design.settings = exp.path_settings();
+    let path = match design.fit_path(ctl) {
+        Ok(p) => Arc::new(p),
+        Err(_) => {
+            send(WorkerMsg::Cancelled(id));
+            return;
+        }
+    };
+    send(WorkerMsg::PathReady(id, info, path.clone()));
+    match design.cross_validate(&path.alphas, ctl) {
+        Ok(Ok(cv)) => send(WorkerMsg::CvReady(id, Arc::new(cv))),
+        Ok(Err(_)) => send(WorkerMsg::Cancelled(id)),
+        Err(e) => send(WorkerMsg::Failed(id, e.to_string())),
+    }
+}
+
+/// The picker's columns on the statistics route, from the source's schema. A
+/// statistics file fixes the target and features, so it lists only those.
+fn column_infos(p: &crate::data::stats_file::Provenance, fixed: bool) -> Vec<ColumnInfo> {
+    p.schema
+        .iter()
+        .filter(|(name, _)| !fixed || *name == p.target || p.features.contains(name))
+        .map(|(name, dtype)| {
+            let levels = p
+                .levels
+                .iter()
+                .find(|(c, _)| c == name)
+                .map(|(_, l)| l.len());
+            let kind = match (levels, dtype.as_str()) {
+                (Some(levels), _) => ColumnKind::Text { levels },
+                (None, "bool") => ColumnKind::Boolean,
+                (None, "str" | "cat") => ColumnKind::Text { levels: 0 },
+                (None, t) if t.len() <= 4 && t.starts_with(['i', 'u', 'f']) => ColumnKind::Numeric,
+                (None, t) => ColumnKind::Other(t.to_string()),
+            };
+            // missing values are counted only for the columns used (in the notes)
+            ColumnInfo {
+                name: name.clone(),
+                kind,
+                missing: 0,
+            }
+        })
+        .collect()
 }
 
 /// Runs jobs on the calling thread and collects their messages (progress left out): the
