@@ -47,7 +47,7 @@ fn statistics_only_fits_equal_in_memory_fits_on_every_fixture() {
         let source = DataSource::for_experiment(&exp, Some(&cfg));
         let mem = setup(source.load().unwrap(), &exp).unwrap();
         let mem_path = fit_path(&mem.prep, &mem.settings, &Control::none()).unwrap();
-        let streamed = Design::stream_keeping(&exp, &source, true, 0, &|_| true).unwrap();
+        let streamed = Design::stream_keeping(&exp, &source, true, 0, &|_, _| true).unwrap();
         assert_eq!(streamed.n(), mem.prep.n(), "{case}: rows");
         assert_eq!(
             streamed.provenance.features, mem.features,

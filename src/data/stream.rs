@@ -77,8 +77,9 @@ impl Streamed {
     }
 }
 
-/// Progress: rows read so far.
-pub type OnBatch<'a> = &'a (dyn Fn(usize) -> bool + Sync);
+/// Progress: rows read so far and the rows in all (0 when not counted up front); returns
+/// whether to go on.
+pub type OnBatch<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
 
 /// The file(s) behind `path`: one file, a folder (every data file in it with the same
 /// extension), or a glob pattern. Returns the polars path and the format's extension.
@@ -302,6 +303,7 @@ fn stream_with_schema(
             src,
             folds,
             counted.unwrap_or(0),
+            counted.unwrap_or(0),
             keep_rows_values,
             on_batch,
         )?;
@@ -334,6 +336,7 @@ fn stream_with_schema(
                 src,
                 folds,
                 n_kept,
+                rows_total,
                 keep_rows_values,
                 on_batch,
             )?
@@ -723,13 +726,15 @@ struct Pass {
 
 /// Read every batch, drop rows with missing values, fill x, y and the folds, and fold the
 /// batch into the statistics. `n_assumed` is the number of kept rows the default folds
-/// are drawn for.
+/// are drawn for; `total` the rows of the table, when counted (else 0), for progress.
+#[allow(clippy::too_many_arguments)]
 fn stream_pass(
     lf: LazyFrame,
     plan: &Plan,
     src: &str,
     folds: &FoldRule,
     n_assumed: usize,
+    total: usize,
     keep_rows_values: usize,
     on_batch: OnBatch,
 ) -> Result<Pass> {
@@ -839,7 +844,7 @@ fn stream_pass(
             }
         }
         seen += h;
-        if !on_batch(seen) {
+        if !on_batch(seen, total) {
             bail!("cancelled");
         }
     }

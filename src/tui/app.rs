@@ -170,6 +170,24 @@ pub struct App {
     pub recovery: Option<(PathBuf, Experiment)>,
 }
 
+/// "reading: 1.2e6 of 2e6 rows, 4.1e5 rows/s, 2 s left (Esc cancels)"; the total and
+/// the time left only when the rows were counted up front.
+pub fn reading_text(done: usize, total: usize, per_sec: u64) -> String {
+    use super::axis::num;
+    let rate = format!("{} rows/s", num(per_sec as f64));
+    if total == 0 || per_sec == 0 {
+        return format!("reading: {} rows, {rate} (Esc cancels)", num(done as f64));
+    }
+    // a second pass (rows were dropped before shuffled folds) reads the table again
+    let left = total.saturating_sub(done.min(total)) as f64 / per_sec as f64;
+    format!(
+        "reading: {} of {} rows, {rate}, {:.0} s left (Esc cancels)",
+        num(done as f64),
+        num(total as f64),
+        left.ceil()
+    )
+}
+
 impl App {
     pub fn new(exp: Experiment, source: DataSource, config_path: Option<PathBuf>) -> App {
         let pending_alpha = exp.model.alpha;
@@ -389,11 +407,7 @@ impl App {
             } => match p.stage {
                 Stage::Path => format!("path {}/{}", p.done, p.total),
                 Stage::Cv => format!("cv fold {}/{}", (p.done + 1).min(p.total), p.total),
-                Stage::Read { per_sec } => format!(
-                    "reading: {} rows, {} rows/s (Esc cancels)",
-                    super::axis::num(p.done as f64),
-                    super::axis::num(per_sec as f64)
-                ),
+                Stage::Read { per_sec } => reading_text(p.done, p.total, per_sec),
             },
         }
     }
@@ -435,5 +449,26 @@ impl App {
         if self.log.len() > 500 {
             self.log.drain(..100);
         }
+    }
+}
+
+#[cfg(test)]
+mod reading_tests {
+    use super::reading_text;
+
+    #[test]
+    fn reading_progress_with_and_without_a_total() {
+        assert_eq!(
+            reading_text(1_200_000, 0, 410_000),
+            "reading: 1.2e6 rows, 4.1e5 rows/s (Esc cancels)"
+        );
+        assert_eq!(
+            reading_text(500_000, 2_000_000, 500_000),
+            "reading: 5e5 of 2e6 rows, 5e5 rows/s, 3 s left (Esc cancels)"
+        );
+        assert_eq!(
+            reading_text(10, 100, 0),
+            "reading: 10 rows, 0 rows/s (Esc cancels)"
+        );
     }
 }

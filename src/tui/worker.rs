@@ -389,7 +389,7 @@ fn fit_statistics(
         cache.design = None;
         let t0 = Instant::now();
         // rows read so far, their rate, and whether to go on (a newer job cancels)
-        let on_batch = |rows: usize| {
+        let on_batch = |rows: usize, total: usize| {
             let secs = t0.elapsed().as_secs_f64().max(1e-3);
             send(WorkerMsg::Progress(
                 id,
@@ -398,7 +398,7 @@ fn fit_statistics(
                         per_sec: (rows as f64 / secs) as u64,
                     },
                     done: rows,
-                    total: 0,
+                    total,
                 },
             ));
             !flag.load(Ordering::Relaxed)
