@@ -147,14 +147,51 @@ impl Design {
     /// solver settings from `exp`.
     pub fn from_stats_file(exp: &Experiment, path: &Path) -> Result<Design> {
         let t = Instant::now();
+        let stats = stats_file::read(path)?;
+        Design::from_stats(exp, stats, t.elapsed().as_secs_f64() * 1e3)
+    }
+
+    /// From statistics already in memory (see [`Design::from_stats_file`]).
+    pub fn from_stats(exp: &Experiment, stats: StatsFile, load_ms: f64) -> Result<Design> {
         let StatsFile {
             provenance,
             moments,
-        } = stats_file::read(path)?;
+        } = stats;
         let n: u64 = moments.counts().iter().sum();
         let fold_ids = provenance.folds.fold_ids(n as usize);
-        let load_ms = t.elapsed().as_secs_f64() * 1e3;
         Design::assemble(exp, provenance, moments, fold_ids, None, load_ms)
+    }
+
+    /// [`Design::stream`] through the statistics cache in `cache` (see
+    /// `data::stats_cache`): an unchanged table with the same data and CV settings is not
+    /// read again unless `reread`. Returns the design and whether it came from the
+    /// cache; a cache that cannot be written is skipped silently (it only saves time).
+    pub fn stream_cached(
+        exp: &Experiment,
+        source: &DataSource,
+        cache: Option<&Path>,
+        reread: bool,
+        on_batch: stream::OnBatch,
+    ) -> Result<(Design, bool)> {
+        let entry = match source {
+            DataSource::File(p) => cache.and_then(|dir| {
+                let (path, _) = stream::resolve(p).ok()?;
+                let files = stream::files_of(&path);
+                let spec = format!("{:?}\n{:?}", exp.data, exp.cv);
+                (!files.is_empty())
+                    .then(|| crate::data::stats_cache::entry(dir, &files, &spec))
+                    .flatten()
+            }),
+            DataSource::Embedded => None,
+        };
+        if !reread && let Some(stats) = entry.as_deref().and_then(crate::data::stats_cache::load) {
+            return Ok((Design::from_stats(exp, stats, 0.0)?, true));
+        }
+        let design = Design::stream(exp, source, true, on_batch)?;
+        if let Some(e) = &entry {
+            let _ = crate::data::stats_cache::store(e, &design.to_stats_file());
+        }
+        Ok((design, false))
     }
 
     fn assemble(

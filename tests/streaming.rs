@@ -334,3 +334,60 @@ fn a_column_near_the_float_limit_fits_like_any_other() {
     }
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// The statistics cache: the second open of an unchanged table reads no row and gives
+/// the same fits; a changed file, other CV settings or a forced re-read stream again.
+#[test]
+fn an_unchanged_table_reuses_its_cached_statistics() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let scratch = tempdir();
+    let cache = scratch.join("cache");
+    let data = scratch.join("t.csv");
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/hitters.csv"),
+        &data,
+    )
+    .unwrap();
+    let mut exp = Experiment::default_for(&data, "Salary");
+    let source = DataSource::File(data.clone());
+    let rows = AtomicUsize::new(0);
+    let count = |r: usize, _: usize| {
+        rows.store(r, Ordering::Relaxed);
+        true
+    };
+    let open = |exp: &Experiment, reread: bool| {
+        rows.store(0, Ordering::Relaxed);
+        let (d, cached) =
+            Design::stream_cached(exp, &source, Some(&cache), reread, &count).unwrap();
+        (d, cached, rows.load(Ordering::Relaxed))
+    };
+    let (first, cached, read) = open(&exp, false);
+    assert!(!cached && read == 322, "{cached} {read}");
+    let (again, cached, read) = open(&exp, false);
+    assert!(
+        cached && read == 0,
+        "from the cache, no row read: {cached} {read}"
+    );
+    let (a, b) = (
+        first.fit_path(&Control::none()).unwrap(),
+        again.fit_path(&Control::none()).unwrap(),
+    );
+    assert_eq!(a.alphas, b.alphas);
+    for (x, y) in a.coef_std.iter().zip(b.coef_std.iter()) {
+        assert!(close(*x, *y, 1.0, 1e-9), "{x} vs {y}");
+    }
+    assert_eq!(first.provenance.features, again.provenance.features);
+    // a forced re-read, other folds, a changed file: read again
+    assert!(!open(&exp, true).1);
+    exp.cv.seed = exp.cv.seed.wrapping_add(1);
+    assert!(!open(&exp, false).1);
+    assert!(open(&exp, false).1);
+    let mut text = std::fs::read_to_string(&data).unwrap();
+    let row = text.lines().nth(1).unwrap().to_string();
+    text.push_str(&row);
+    text.push('\n');
+    std::fs::write(&data, text).unwrap();
+    let (_, cached, read) = open(&exp, false);
+    assert!(!cached && read == 323, "{cached} {read}");
+    let _ = std::fs::remove_dir_all(&scratch);
+}

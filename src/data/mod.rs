@@ -12,6 +12,7 @@ mod design;
 #[cfg(test)]
 pub(crate) mod scratch;
 mod sniff;
+pub mod stats_cache;
 pub mod stats_file;
 pub mod stream;
 mod table;

@@ -130,7 +130,7 @@ pub fn resolve(path: &Path) -> Result<(String, String)> {
 /// The files a path or glob of [`resolve`] names, for checks polars does not make. A glob
 /// is expanded when only its last component has wildcards (`*`, `?`), as `resolve`
 /// writes folders; other globs give no files.
-fn files_of(path: &str) -> Vec<PathBuf> {
+pub fn files_of(path: &str) -> Vec<PathBuf> {
     if !path.contains(['*', '?', '[']) {
         return vec![PathBuf::from(path)];
     }

@@ -404,14 +404,20 @@ fn fit_statistics(
             !flag.load(Ordering::Relaxed)
         };
         let built = match &key.stats {
-            Some(file) => Design::from_stats_file(exp, file),
-            None => Design::stream(exp, &key.source, true, &on_batch),
+            Some(file) => Design::from_stats_file(exp, file).map(|d| (d, false)),
+            None => Design::stream_cached(
+                exp,
+                &key.source,
+                crate::data::stats_cache::default_dir().as_deref(),
+                reload,
+                &on_batch,
+            ),
         };
         if flag.load(Ordering::Relaxed) {
             send(WorkerMsg::Cancelled(id));
             return;
         }
-        let design = match built {
+        let (design, cached) = match built {
             Ok(d) => d,
             Err(e) => {
                 send(WorkerMsg::Failed(id, e.to_string()));
@@ -427,7 +433,16 @@ fn fit_statistics(
             n: design.n(),
             p: design.p(),
             rows_dropped: p.rows_dropped,
-            notes: p.notes.clone(),
+            notes: {
+                let mut notes = p.notes.clone();
+                if cached {
+                    notes.push(
+                        "statistics reused from the cache (the table is unchanged); r reads it again"
+                            .into(),
+                    );
+                }
+                notes
+            },
         }));
         cache.design = Some((key, design));
     }
