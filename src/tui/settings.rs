@@ -5,7 +5,7 @@ use crate::config::Experiment;
 use crate::data::Categorical;
 
 use super::action::Action;
-use super::app::{App, Overlay};
+use super::app::{App, Level, Overlay};
 use super::axis::num;
 use super::update::{Effect, changed};
 
@@ -144,8 +144,18 @@ pub fn on_settings(app: &mut App, action: Action) -> Vec<Effect> {
             if draft == app.exp {
                 return vec![];
             }
+            // a statistics file fixes the folds and the coding of text columns
+            let fixed = app.stats.is_some()
+                && (draft.cv != app.exp.cv || draft.data.categorical != app.exp.data.categorical);
             app.exp = draft;
-            return changed(app);
+            let eff = changed(app);
+            if fixed {
+                app.set_status(
+                    Level::Warning,
+                    "the statistics file fixes the folds and the coding of text columns: those settings do not apply to it",
+                );
+            }
+            return eff;
         }
         _ => {}
     }

@@ -1572,6 +1572,19 @@ fn a_statistics_file_opens_in_the_workbench() {
         "{:?}",
         from_stats.app.status
     );
+
+    // the folds are the file's: changing them says so
+    from_stats.key(Key::Char('S'));
+    from_stats.key(Key::Right);
+    from_stats.key(Key::Enter);
+    let (level, text) = from_stats.app.status.clone().unwrap();
+    assert_eq!(level, Level::Warning);
+    assert!(text.contains("fixes the folds"), "{text}");
+    assert_eq!(
+        from_stats.app.cv.as_ref().unwrap().folds,
+        5,
+        "still the file's folds"
+    );
 }
 
 /// A statistics file that cannot be read is an error state, not a blank workbench.
