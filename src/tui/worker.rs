@@ -387,16 +387,22 @@ fn fit_statistics(
     let fresh = reload || cache.design.as_ref().is_none_or(|(k, _)| *k != key);
     if fresh {
         cache.design = None;
-        let t0 = Instant::now();
+        // the rate counts from the first batch: the row count and the levels query
+        // before it read the file at another speed
+        let first: Mutex<Option<(Instant, usize)>> = Mutex::new(None);
         // rows read so far, their rate, and whether to go on (a newer job cancels)
         let on_batch = |rows: usize, total: usize| {
-            let secs = t0.elapsed().as_secs_f64().max(1e-3);
+            let (t0, rows0) = *lock(&first).get_or_insert((Instant::now(), rows));
+            let secs = t0.elapsed().as_secs_f64();
+            let per_sec = if secs > 0.0 && rows > rows0 {
+                ((rows - rows0) as f64 / secs) as u64
+            } else {
+                0
+            };
             send(WorkerMsg::Progress(
                 id,
                 Progress {
-                    stage: Stage::Read {
-                        per_sec: (rows as f64 / secs) as u64,
-                    },
+                    stage: Stage::Read { per_sec },
                     done: rows,
                     total,
                 },
