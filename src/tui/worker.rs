@@ -385,6 +385,9 @@ fn fit_statistics(
     send: &(dyn Fn(WorkerMsg) + Sync),
 ) {
     let fresh = reload || cache.design.as_ref().is_none_or(|(k, _)| *k != key);
+    // the first job of a session loads with `reload` too: only an explicit reload of
+    // statistics already on screen (`r`) passes the cache by
+    let reread = reload && cache.design.is_some();
     if fresh {
         cache.design = None;
         // the rate counts from the first batch: the row count and the levels query
@@ -415,7 +418,7 @@ fn fit_statistics(
                 exp,
                 &key.source,
                 crate::data::stats_cache::default_dir().as_deref(),
-                reload,
+                reread,
                 &on_batch,
             ),
         };
