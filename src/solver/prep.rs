@@ -39,14 +39,31 @@ pub fn is_constant(sd: f64, max_abs: f64, fit_intercept: bool) -> bool {
     }
 }
 
-/// The power of two at or just below `max_abs` (1 for 0, inf or NaN): dividing by it is
-/// exact and brings the column's values into [-2, 2].
+/// 1 for ordinary magnitudes (no square can overflow or underflow, and the sums are
+/// taken as they are); beyond 2^±400, the power of two at or just below `max_abs`:
+/// dividing by it is exact and brings the column's values into [-2, 2].
 fn pow2_unit(max_abs: f64) -> f64 {
-    if max_abs > 0.0 && max_abs.is_finite() {
+    let ordinary = 2f64.powi(-400)..=2f64.powi(400);
+    if max_abs > 0.0 && max_abs.is_finite() && !ordinary.contains(&max_abs) {
         2f64.powi(max_abs.log2().floor() as i32)
     } else {
         1.0
     }
+}
+
+/// A column's mean (0 without an intercept) and population sd.
+fn moments_of(col: &[f64], fit_intercept: bool) -> (f64, f64) {
+    let n = col.len();
+    let nf = n as f64;
+    let mean = if fit_intercept && n > 0 {
+        // two passes: the second removes the rounding of the first
+        let m0 = col.iter().sum::<f64>() / nf;
+        m0 + col.iter().map(|v| v - m0).sum::<f64>() / nf
+    } else {
+        0.0
+    };
+    let ss: f64 = col.iter().map(|v| (v - mean) * (v - mean)).sum();
+    (mean, if n > 0 { (ss / nf).sqrt() } else { 0.0 })
 }
 
 impl Prepared {
@@ -106,21 +123,13 @@ impl Prepared {
                 // sums and squares in units of a power of two near max|x| (exact), so a
                 // column near the float limit neither overflows nor looks constant
                 let unit = pow2_unit(max_abs);
-                let mean = if fit_intercept && n > 0 {
-                    // two passes: the second removes the rounding of the first
-                    let m0 = col.iter().map(|v| v / unit).sum::<f64>() / nf;
-                    (m0 + col.iter().map(|v| v / unit - m0).sum::<f64>() / nf) * unit
+                let (mean, s) = if unit == 1.0 {
+                    moments_of(col, fit_intercept)
                 } else {
-                    0.0
+                    let scaled: Vec<f64> = col.iter().map(|v| v / unit).collect();
+                    let (m, s) = moments_of(&scaled, fit_intercept);
+                    (m * unit, s * unit)
                 };
-                let ss: f64 = col
-                    .iter()
-                    .map(|v| {
-                        let d = v / unit - mean / unit;
-                        d * d
-                    })
-                    .sum();
-                let s = if n > 0 { (ss / nf).sqrt() * unit } else { 0.0 };
                 x_mean[j] = mean;
                 sd[j] = s;
                 let (s_x, max_x) = match units {
