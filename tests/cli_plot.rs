@@ -47,6 +47,17 @@ fn regscope(args: &[&str]) -> Output {
         .expect("run regscope")
 }
 
+/// `regscope args` that must succeed.
+fn regscope_ok(args: &[&str]) -> Output {
+    let out = regscope(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn names_in(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -172,12 +183,7 @@ fn plot_from_a_statistics_file_matches_plot_from_the_data() {
     let mut args = vec!["stats", "--data", data.to_str().unwrap(), "--out"];
     args.push(stats.to_str().unwrap());
     args.extend(common);
-    let out = regscope(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    regscope_ok(&args);
 
     let from_data = tmp.0.join("data");
     let mut args = vec![
@@ -190,15 +196,10 @@ fn plot_from_a_statistics_file_matches_plot_from_the_data() {
     ];
     args.push(from_data.to_str().unwrap());
     args.extend(common);
-    let out = regscope(&args);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    regscope_ok(&args);
 
     let from_stats = tmp.0.join("stats");
-    let out = regscope(&[
+    regscope_ok(&[
         "plot",
         "--stats",
         stats.to_str().unwrap(),
@@ -207,11 +208,6 @@ fn plot_from_a_statistics_file_matches_plot_from_the_data() {
         "--out",
         from_stats.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     for name in ["coefficients.svg", "path.svg", "cv.svg"] {
         let a = std::fs::read_to_string(from_data.join(name)).unwrap();
         let b = std::fs::read_to_string(from_stats.join(name)).unwrap();
@@ -247,7 +243,7 @@ fn a_configs_alpha_is_the_coefficient_charts_alpha() {
     )
     .unwrap();
     let out_dir = tmp.0.join("charts");
-    let out = regscope(&[
+    regscope_ok(&[
         "plot",
         "--config",
         cfg.to_str().unwrap(),
@@ -256,11 +252,6 @@ fn a_configs_alpha_is_the_coefficient_charts_alpha() {
         "--out",
         out_dir.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let svg = std::fs::read_to_string(out_dir.join("coefficients.svg")).unwrap();
     assert!(svg.contains("0.4321"), "the chart names its alpha");
 }

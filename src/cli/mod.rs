@@ -54,8 +54,9 @@ pub fn experiment_from_args(a: &FitArgs, with_cv: bool) -> Result<(Experiment, D
 pub struct Fitted {
     pub path: PathResult,
     pub cv: Option<CvResult>,
-    /// the fit at an alpha off the path's grid, when one was asked for
-    pub at: Option<PathResult>,
+    /// the experiment's own alpha (`model.alpha`, not for OLS) and the fit there, when
+    /// asked for
+    pub at: Option<(f64, PathResult)>,
     pub features: Vec<String>,
     pub target: String,
     pub source: String,
@@ -87,14 +88,19 @@ impl Fitted {
 
 /// Run `path` or `cv` and write the report to `out`.
 pub fn run_fit(a: &ReportArgs, with_cv: bool, out: &mut dyn Write) -> Result<()> {
-    let f = fit_experiment(&a.fit, with_cv, None)?;
+    let f = fit_experiment(&a.fit, with_cv, false)?;
     write_report(&f.report(), a.format, out)
 }
 
 /// Load (or stream, or read the statistics of) the data a command line names, fit the
-/// path and, with `with_cv`, cross-validate it; with `at`, also fit that one alpha.
-pub fn fit_experiment(a: &FitArgs, with_cv: bool, at: Option<f64>) -> Result<Fitted> {
+/// path and, with `with_cv`, cross-validate it; with `own_alpha`, also fit the
+/// experiment's own alpha (if it has one).
+pub fn fit_experiment(a: &FitArgs, with_cv: bool, own_alpha: bool) -> Result<Fitted> {
     let (exp, source) = experiment_from_args(a, with_cv)?;
+    let at = own_alpha
+        .then_some(exp.model.alpha)
+        .flatten()
+        .filter(|_| exp.model.kind != crate::solver::ModelKind::Ols);
     if a.stats.is_none() && !crate::pipeline::streams_source(&source) {
         return fit_in_memory(&exp, &source, with_cv, at);
     }
@@ -118,7 +124,11 @@ pub fn fit_experiment(a: &FitArgs, with_cv: bool, at: Option<f64>) -> Result<Fit
         .transpose()
         .map_err(|_| Error::new("cancelled"))?;
     let at = at
-        .map(|alpha| design.fit_alpha(alpha, &Control::none()))
+        .map(|alpha| {
+            design
+                .fit_alpha(alpha, &Control::none())
+                .map(|p| (alpha, p))
+        })
         .transpose()
         .map_err(|_| Error::new("cancelled"))?;
     // concurrent: fit is the full fit's own wall time, cv the wall time the CV added, so
@@ -200,7 +210,9 @@ fn fit_in_memory(
     let path = path.map_err(|_| Error::new("cancelled"))?;
     let cv = cv.transpose().map_err(|_| Error::new("cancelled"))?;
     let at = at
-        .map(|alpha| fit_alpha(&s.prep, &s.settings, alpha, None, &Control::none()))
+        .map(|alpha| {
+            fit_alpha(&s.prep, &s.settings, alpha, None, &Control::none()).map(|p| (alpha, p))
+        })
         .transpose()
         .map_err(|_| Error::new("cancelled"))?;
     let cv_ms = cv.as_ref().map(|_| (both_ms - fit_ms).max(0.0));

@@ -6,7 +6,6 @@ use super::args::{ChartFormat, PlotArgs};
 use super::fit_experiment;
 use crate::error::{Error, Result};
 use crate::export::{ChartInput, CoefRow, Format, charts, write_charts};
-use crate::solver::ModelKind;
 
 impl From<ChartFormat> for Format {
     fn from(f: ChartFormat) -> Format {
@@ -27,11 +26,10 @@ pub fn run_plot(a: &PlotArgs, out: &mut dyn Write) -> Result<()> {
         )));
     }
     // the coefficient chart: the experiment's own alpha if it has one, else alpha_min
-    let (exp, _) = super::experiment_from_args(&a.fit, true)?;
-    let cursor = exp.model.alpha.filter(|_| exp.model.kind != ModelKind::Ols);
-    let f = fit_experiment(&a.fit, true, cursor)?;
+    let f = fit_experiment(&a.fit, true, true)?;
+    let cursor = f.at.as_ref().map(|(alpha, _)| *alpha);
     let coefs = match &f.at {
-        Some(one) => CoefRow::at(one, 0),
+        Some((_, one)) => CoefRow::at(one, 0),
         None => CoefRow::at(&f.path, f.cv.as_ref().map_or(0, |c| c.index_min)),
     }
     .ok_or_else(|| Error::new("the fit produced no coefficients to plot"))?;

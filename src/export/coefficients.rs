@@ -4,9 +4,7 @@
 
 use super::axis::{Area, Frame, Scale, Side, extent, labelled, nice_ticks, num};
 use super::font::{fit, text_width};
-use super::style::{
-    AXIS, MUTED, NEGATIVE, POSITIVE, SUBTITLE_SIZE, TEXT, TICK_SIZE, TITLE_SIZE, ZERO,
-};
+use super::style::{AXIS, MUTED, NEGATIVE, POSITIVE, SUBTITLE_SIZE, TEXT, TICK_SIZE, ZERO};
 use super::svg::{Anchor, Stroke, Svg};
 use super::{Chart, ChartInput};
 
@@ -37,16 +35,6 @@ pub fn chart(input: &ChartInput) -> Chart {
     let mut s = Svg::new(WIDTH, height);
     let nnz = (0..p).filter(|&j| c.coef_std[j] != 0.0).count();
     let w = WIDTH as f64;
-    s.title(
-        40.0,
-        40.0,
-        TITLE_SIZE,
-        Anchor::Start,
-        &format!(
-            "Coefficients at alpha = {}  ({nnz} of {p} nonzero)",
-            num(c.alpha)
-        ),
-    );
     let mut sub = format!(
         "{}; intercept {} (original scale)",
         input.subtitle(),
@@ -55,7 +43,13 @@ pub fn chart(input: &ChartInput) -> Chart {
     if p > shown.len() {
         sub.push_str(&format!("; the {} largest |coef_std| of {p}", shown.len()));
     }
-    s.text(40.0, 66.0, SUBTITLE_SIZE, Anchor::Start, MUTED, &sub);
+    s.heading(
+        &format!(
+            "Coefficients at alpha = {}  ({nnz} of {p} nonzero)",
+            num(c.alpha)
+        ),
+        &sub,
+    );
 
     // the name column, then two panels with room for their value labels
     let names: Vec<String> = shown.iter().map(|&j| input.name(j)).collect();

@@ -4,9 +4,7 @@
 
 use super::axis::{Area, Frame, Scale, Side, extent, labelled, nice_ticks, num, span};
 use super::path::{AlphaAxis, markers, nonzero_counts, notice};
-use super::style::{
-    CV, MIN_LINE, MUTED, SE_LINE, SUBTITLE_SIZE, TEXT, TICK_SIZE, TITLE_SIZE, TRAIN,
-};
+use super::style::{CV, MIN_LINE, SE_LINE, TEXT, TICK_SIZE, TRAIN};
 use super::svg::{Anchor, Stroke, Svg};
 use super::{Chart, ChartInput};
 use crate::solver::CvResult;
@@ -22,19 +20,8 @@ pub fn chart(input: &ChartInput, cv: &CvResult) -> Chart {
         .len()
         .min(cv.cv_se.len())
         .min(input.path.alphas.len());
-    s.title(
-        40.0,
-        40.0,
-        TITLE_SIZE,
-        Anchor::Start,
+    s.heading(
         &format!("{}-fold cross-validation", cv.folds),
-    );
-    s.text(
-        40.0,
-        66.0,
-        SUBTITLE_SIZE,
-        Anchor::Start,
-        MUTED,
         &input.subtitle(),
     );
     let area = Area {

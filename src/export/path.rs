@@ -8,7 +8,6 @@ use super::axis::{
 use super::font::{fit, text_width};
 use super::style::{
     AXIS, CURSOR, LABEL_SIZE, MIN_LINE, MUTED, PALETTE, SE_LINE, SUBTITLE_SIZE, TICK_SIZE,
-    TITLE_SIZE,
 };
 use super::svg::{Anchor, Stroke, Svg};
 use super::{Chart, ChartInput, log_alphas};
@@ -168,15 +167,7 @@ pub fn chart(input: &ChartInput) -> Chart {
     let path = input.path;
     let mut s = Svg::new(WIDTH, HEIGHT);
     let (w, h) = (WIDTH as f64, HEIGHT as f64);
-    s.title(40.0, 40.0, TITLE_SIZE, Anchor::Start, "Regularization path");
-    s.text(
-        40.0,
-        66.0,
-        SUBTITLE_SIZE,
-        Anchor::Start,
-        MUTED,
-        &input.subtitle(),
-    );
+    s.heading("Regularization path", &input.subtitle());
     let p = path.coef_std.ncols();
     let m = path.coef_std.nrows().min(path.alphas.len());
 

@@ -202,6 +202,13 @@ impl Svg {
     }
 
     /// Bold text.
+    /// A chart's heading at its top left: the title and, below it, the subtitle.
+    pub fn heading(&mut self, title: &str, subtitle: &str) {
+        use super::style::{MUTED, SUBTITLE_SIZE, TITLE_SIZE};
+        self.title(40.0, 40.0, TITLE_SIZE, Anchor::Start, title);
+        self.text(40.0, 66.0, SUBTITLE_SIZE, Anchor::Start, MUTED, subtitle);
+    }
+
     pub fn title(&mut self, x: f64, y: f64, size: f64, anchor: Anchor, s: &str) {
         if !finite(&[x, y]) {
             return;
