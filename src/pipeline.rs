@@ -79,20 +79,33 @@ impl Design {
         on_batch: stream::OnBatch,
     ) -> Result<Design> {
         let t = Instant::now();
-        let (src, name, read_notes) = match source {
-            DataSource::File(p) if streams(p) => {
-                let (path, ext) = stream::resolve(p)?;
-                let separator = match exp.load_options().separator {
-                    Some(sep) => sep,
-                    None if ext == "csv" => sniff_file(&path),
-                    None => b',',
-                };
-                (
-                    Source::Files { path, separator },
-                    p.display().to_string(),
-                    Vec::new(),
-                )
+        let rule = fold_rule(exp, with_folds);
+        let spec = exp.data_spec();
+        let files = |p: &Path| -> Result<Source> {
+            let (path, ext) = stream::resolve(p)?;
+            let separator = match exp.load_options().separator {
+                Some(sep) => sep,
+                None if ext == "csv" => sniff_file(&path),
+                None => b',',
+            };
+            Ok(Source::Files { path, separator })
+        };
+        // a mid-sized CSV of plain numbers is read by the plain-CSV reader, in chunks,
+        // faster than whole; one it declines is read whole below
+        if let DataSource::File(p) = source
+            && !streams(p)
+            && plain_candidate(p)
+        {
+            let name = p.display().to_string();
+            let src = files(p)?;
+            if let Some(st) =
+                stream::accumulate_plain(&src, &name, &spec, &rule, keep_rows_values, on_batch)?
+            {
+                return Design::from_streamed(exp, st, &rule, Vec::new(), t);
             }
+        }
+        let (src, name, read_notes) = match source {
+            DataSource::File(p) if streams(p) => (files(p)?, p.display().to_string(), Vec::new()),
             // a table that fits easily is read whole, with every check and note of the
             // in-memory reader (separator, duplicated headers, decimal commas)
             _ => {
@@ -102,18 +115,22 @@ impl Design {
                 (Source::Frame(table.into_df()), name, notes)
             }
         };
-        let rule = fold_rule(exp, with_folds);
-        let mut st = stream::accumulate(
-            &src,
-            &name,
-            &exp.data_spec(),
-            &rule,
-            keep_rows_values,
-            on_batch,
-        )?;
+        let st = stream::accumulate(&src, &name, &spec, &rule, keep_rows_values, on_batch)?;
+        Design::from_streamed(exp, st, &rule, read_notes, t)
+    }
+
+    /// The design of a streamed table; `read_notes` go first among its notes, and `t`
+    /// is when reading began.
+    fn from_streamed(
+        exp: &Experiment,
+        mut st: stream::Streamed,
+        rule: &FoldRule,
+        read_notes: Vec<String>,
+        t: Instant,
+    ) -> Result<Design> {
         st.notes.splice(0..0, read_notes);
         let load_ms = t.elapsed().as_secs_f64() * 1e3;
-        let folds = match &rule {
+        let folds = match rule {
             FoldRule::Shuffle { k, seed } => FoldProvenance::Shuffle { k: *k, seed: *seed },
             FoldRule::Column { name, .. } => FoldProvenance::Column {
                 name: name.clone(),
@@ -359,7 +376,29 @@ impl Design {
 /// frame stays a few hundred MB).
 pub const STREAM_BYTES: u64 = 256 << 20;
 
-/// Whether the headless commands stream `source` (else they read it whole).
+/// CSV files larger than this are tried with the plain-CSV reader (data/plain_csv.rs)
+/// by the headless commands; below it, reading the file whole takes a few tens of ms.
+pub const PLAIN_CSV_BYTES: u64 = 16 << 20;
+
+/// Whether `path` is a CSV file worth trying with the plain-CSV reader.
+fn plain_candidate(path: &Path) -> bool {
+    let csv = path.extension().is_some_and(|e| {
+        let e = e.to_string_lossy().to_ascii_lowercase();
+        e == "csv" || e == "tsv"
+    });
+    csv && std::fs::metadata(path).is_ok_and(|m| m.len() > PLAIN_CSV_BYTES)
+}
+
+/// Whether the headless commands fit `source` through per-fold statistics (a large or
+/// multi-file table, or a CSV for the plain reader) rather than reading it whole.
+pub fn statistics_route(source: &DataSource) -> bool {
+    match source {
+        DataSource::Embedded => false,
+        DataSource::File(p) => streams(p) || plain_candidate(p),
+    }
+}
+
+/// Whether the workbench streams `source` (else it reads it whole).
 pub fn streams_source(source: &DataSource) -> bool {
     match source {
         DataSource::Embedded => false,

@@ -391,3 +391,154 @@ fn an_unchanged_table_reuses_its_cached_statistics() {
     assert!(!cached && read == 323, "{cached} {read}");
     let _ = std::fs::remove_dir_all(&scratch);
 }
+
+/// The statistics of a plain numeric CSV read by the plain-CSV reader, against polars
+/// reading the same file whole: same rows, folds, features, notes and moments.
+fn plain_matches_polars(exp: &Experiment, path: &Path, case: &str) -> bool {
+    use regscope::data::stream::{Source, accumulate, accumulate_plain};
+    let spec = exp.data_spec();
+    let rule = regscope::pipeline::fold_rule(exp, true);
+    let files = Source::Files {
+        path: path.display().to_string(),
+        separator: b',',
+    };
+    let Some(plain) = accumulate_plain(&files, "t", &spec, &rule, 0, &|_, _| true).unwrap() else {
+        return false;
+    };
+    let df = regscope::data::load_table(path).unwrap().into_df();
+    let polars = accumulate(&Source::Frame(df), "t", &spec, &rule, 0, &|_, _| true).unwrap();
+    assert_eq!(plain.features, polars.features, "{case}: features");
+    assert_eq!(plain.fold_ids, polars.fold_ids, "{case}: folds");
+    assert_eq!(plain.rows_total, polars.rows_total, "{case}: rows");
+    assert_eq!(plain.rows_dropped, polars.rows_dropped, "{case}: dropped");
+    assert_eq!(plain.notes, polars.notes, "{case}: notes");
+    assert_eq!(plain.moments.k(), polars.moments.k(), "{case}: folds");
+    for (f, (a, b)) in plain
+        .moments
+        .folds()
+        .iter()
+        .zip(polars.moments.folds())
+        .enumerate()
+    {
+        assert_eq!(a.n(), b.n(), "{case}: fold {f} rows");
+        let pairs = a
+            .stored_c()
+            .iter()
+            .zip(b.stored_c())
+            .chain(a.stored_cy().iter().zip(b.stored_cy()))
+            .chain(a.stored_mean().iter().zip(b.stored_mean()));
+        for (x, y) in pairs {
+            assert!(
+                close(*x, *y, y.abs().max(1.0), 1e-12),
+                "{case}: fold {f}: {x} vs {y}"
+            );
+        }
+        assert!(
+            close(a.syy(), b.syy(), b.syy().max(1.0), 1e-12),
+            "{case}: syy"
+        );
+    }
+    true
+}
+
+#[test]
+fn the_plain_csv_reader_reads_what_polars_reads() {
+    let mut read = Vec::new();
+    for case in cases() {
+        let cfg = fixtures().join(format!("{case}.toml"));
+        let exp = Experiment::load(&cfg).unwrap();
+        let DataSource::File(path) = DataSource::for_experiment(&exp, Some(&cfg)) else {
+            continue;
+        };
+        if plain_matches_polars(&exp, &path, &case) {
+            read.push(case);
+        }
+    }
+    // the numeric fixtures go through the plain reader (text columns decline it)
+    assert!(
+        read.iter().filter(|c| c.starts_with("diabetes")).count() >= 7,
+        "read by the plain reader: {read:?}"
+    );
+    assert!(!read.iter().any(|c| c.starts_with("hitters")), "{read:?}");
+
+    // missing values in every spelling, CRLF line ends, a fold column, integers beside
+    // floats, an unused text column, and no line end after the last row
+    let dir = tempdir();
+    let mut text = String::from("a,note,b,fold,y\r\n");
+    for i in 0..3000u64 {
+        let a = match i % 97 {
+            0 => String::new(),
+            1 => "NA".into(),
+            2 => "NaN".into(),
+            3 => "null".into(),
+            _ => format!("{}", (i * 7919 % 1000) as f64 / 8.0 - 40.0),
+        };
+        let b = format!("{}", (i * 104729 % 313) as i64 - 150);
+        let y = format!("{:e}", (i as f64 * 0.37).sin() * 1e3 + 3.0);
+        text.push_str(&format!("{a},w{i},{b},{},{y}\r\n", i % 4));
+    }
+    text.truncate(text.len() - 2);
+    let path = dir.join("messy.csv");
+    std::fs::write(&path, &text).unwrap();
+    let mut exp = Experiment::default_for(&path, "y");
+    exp.data.features = Some(vec!["a".into(), "b".into()]);
+    exp.cv.folds = None;
+    exp.cv.fold_column = Some("fold".into());
+    assert!(plain_matches_polars(&exp, &path, "messy, fold column"));
+    exp.cv.fold_column = None;
+    exp.cv.folds = Some(5);
+    assert!(plain_matches_polars(&exp, &path, "messy, shuffled folds"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A folder of Parquet files, read a row group at a time, gives the numbers of the same
+/// table read whole from CSV.
+#[test]
+fn parquet_row_groups_stream_as_one_table() {
+    use polars::prelude::{ParquetWriter, SerReader};
+    let dir = tempdir();
+    let csv = fixtures().join("diabetes-lasso-cv.csv");
+    let df = polars::prelude::CsvReadOptions::default()
+        .with_has_header(true)
+        .try_into_reader_with_file_path(Some(csv.clone()))
+        .unwrap()
+        .finish()
+        .unwrap();
+    std::fs::create_dir_all(dir.join("parts")).unwrap();
+    let half = df.height() / 2;
+    for (i, mut part) in [df.slice(0, half), df.slice(half as i64, df.height() - half)]
+        .into_iter()
+        .enumerate()
+    {
+        let f = std::fs::File::create(dir.join(format!("parts/p{i}.parquet"))).unwrap();
+        ParquetWriter::new(f)
+            .with_row_group_size(Some(50))
+            .finish(&mut part)
+            .unwrap();
+    }
+    std::fs::copy(&csv, dir.join("whole.csv")).unwrap();
+    let target = df.get_column_names().last().unwrap().to_string();
+    let cv = |data: &str| {
+        run(
+            &[
+                "cv", "--data", data, "--target", &target, "--format", "json",
+            ],
+            &dir,
+        )
+    };
+    let mut want = cv("whole.csv");
+    let mut got = cv("parts");
+    for v in [&mut want, &mut got] {
+        let o = v.as_object_mut().unwrap();
+        o.remove("source");
+        o.remove("data");
+    }
+    let mut diffs = Vec::new();
+    same_numbers(&got, &want, 1e-9, "parquet", &mut diffs);
+    assert!(
+        diffs.is_empty(),
+        "{}",
+        diffs.into_iter().take(5).collect::<Vec<_>>().join("; ")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -101,7 +101,7 @@ pub fn fit_experiment(a: &FitArgs, with_cv: bool, own_alpha: bool) -> Result<Fit
         .then_some(exp.model.alpha)
         .flatten()
         .filter(|_| exp.model.kind != crate::solver::ModelKind::Ols);
-    if a.stats.is_none() && !crate::pipeline::streams_source(&source) {
+    if a.stats.is_none() && !crate::pipeline::statistics_route(&source) {
         return fit_in_memory(&exp, &source, with_cv, at);
     }
     let design = design_from_args(a, with_cv)?;

@@ -9,6 +9,8 @@
 //!   column once copied.
 
 mod design;
+mod plain_csv;
+mod row_groups;
 #[cfg(test)]
 pub(crate) mod scratch;
 mod sniff;

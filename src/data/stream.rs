@@ -21,6 +21,7 @@ use super::design::{
     Categorical, DataSpec, MAX_LEVELS, check_target_scale, copy_numeric, fold_ids as fold_values,
     one_hot,
 };
+use super::plain_csv::{self, PlainCsv};
 use super::table::{Class, class_of, csv_read_error_hint, missing_mask, text_values};
 use crate::bail;
 use crate::error::{Error, Result};
@@ -176,7 +177,12 @@ fn wildcard(pat: &[u8], name: &[u8]) -> bool {
 
 /// A lazy scan of the file(s), CSV schemas inferred from the first rows (and from every
 /// row when a late value does not fit: see [`scan_checked`]).
-fn scan(path: &str, ext: &str, separator: u8, infer_all: bool) -> PolarsResult<LazyFrame> {
+fn scan(
+    path: &str,
+    ext: &str,
+    separator: u8,
+    infer_rows: Option<usize>,
+) -> PolarsResult<LazyFrame> {
     let p = PlRefPath::from(path);
     match ext {
         "csv" | "tsv" => {
@@ -187,7 +193,7 @@ fn scan(path: &str, ext: &str, separator: u8, infer_all: bool) -> PolarsResult<L
                 .collect();
             LazyCsvReader::new(p)
                 .with_has_header(true)
-                .with_infer_schema_length(if infer_all { None } else { Some(10_000) })
+                .with_infer_schema_length(infer_rows)
                 .with_separator(sep)
                 .with_null_values(Some(NullValues::AllColumns(nulls)))
                 .finish()
@@ -203,7 +209,17 @@ fn schema_of(lf: &mut LazyFrame, name: &str) -> Result<SchemaRef> {
         .map_err(|e| Error::new(format!("cannot read '{name}': {}", csv_read_error_hint(&e))))
 }
 
-/// Stream a table into per-fold statistics.
+/// Rows the CSV column types are inferred from on the polars route (a late value that
+/// does not fit is read again with every row inferred).
+const INFER_ROWS: usize = 10_000;
+
+/// Rows the column types are inferred from before the plain-CSV reader: it only needs to
+/// know which columns are numbers, and declines on a later value that is not one.
+const PLAIN_INFER_ROWS: usize = 100;
+
+/// Stream a table into per-fold statistics: a plain numeric CSV with the fast reader of
+/// `plain_csv`, anything else (or a CSV that reader declines) with polars' streaming
+/// engine.
 pub fn accumulate(
     source: &Source,
     name: &str,
@@ -212,43 +228,123 @@ pub fn accumulate(
     keep_rows_values: usize,
     on_batch: OnBatch,
 ) -> Result<Streamed> {
-    let lazy = |infer_all: bool| -> Result<LazyFrame> {
+    if let Some(st) = accumulate_plain(source, name, spec, folds, keep_rows_values, on_batch)? {
+        return Ok(st);
+    }
+    let lazy = |infer_rows: Option<usize>| -> Result<LazyFrame> {
         match source {
             Source::Files { path, separator } => {
-                let ext = path
-                    .rsplit('.')
-                    .next()
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
+                let ext = extension(path);
                 if ext == "csv" || ext == "tsv" {
                     let sep = if ext == "tsv" { b'\t' } else { *separator };
-                    if let Some(f) = files_of(path)
-                        .into_iter()
-                        .find(|f| super::sniff::lone_quote_at_end(&super::sniff::file_tail(f), sep))
-                    {
-                        return Err(super::sniff::lone_quote_error(&f.display().to_string()));
-                    }
+                    refuse_lone_quotes(path, sep)?;
                 }
-                scan(path, &ext, *separator, infer_all).map_err(|e| {
+                scan(path, &ext, *separator, infer_rows).map_err(|e| {
                     Error::new(format!("cannot read '{name}': {}", csv_read_error_hint(&e)))
                 })
             }
             Source::Frame(df) => Ok(df.clone().lazy()),
         }
     };
-    let run = |infer_all: bool| -> Result<Streamed> {
-        let mut lf = lazy(infer_all)?;
-        let schema = schema_of(&mut lf, name)?;
-        stream_with_schema(lf, &schema, name, spec, folds, keep_rows_values, on_batch)
+    // Parquet files are read a row group at a time (bounded memory); a glob that
+    // `files_of` does not expand goes to polars' streaming engine
+    let preferred = match source {
+        Source::Files { path, .. } if matches!(extension(path).as_str(), "parquet" | "pq") => {
+            let files = files_of(path);
+            if files.is_empty() {
+                Preferred::Polars
+            } else {
+                Preferred::RowGroups(files)
+            }
+        }
+        _ => Preferred::Polars,
     };
-    match run(false) {
+    let run = |infer_rows: Option<usize>| -> Result<Streamed> {
+        let mut lf = lazy(infer_rows)?;
+        let schema = schema_of(&mut lf, name)?;
+        stream_with_schema(
+            lf,
+            &schema,
+            name,
+            spec,
+            folds,
+            keep_rows_values,
+            on_batch,
+            &preferred,
+        )
+    };
+    match run(Some(INFER_ROWS)) {
         // a value past the rows the schema was inferred from did not fit its column's
         // type (a late string): infer from every row, as the in-memory reader does
         Err(e) if matches!(source, Source::Files { .. }) && is_late_type_error(e.message()) => {
-            run(true)
+            run(None)
         }
         r => r,
     }
+}
+
+/// [`accumulate`] with the plain-CSV reader alone: `None` when the source is not CSV
+/// files or the reader declines them (then nothing was accumulated).
+pub fn accumulate_plain(
+    source: &Source,
+    name: &str,
+    spec: &DataSpec,
+    folds: &FoldRule,
+    keep_rows_values: usize,
+    on_batch: OnBatch,
+) -> Result<Option<Streamed>> {
+    let Source::Files { path, separator } = source else {
+        return Ok(None);
+    };
+    let ext = extension(path);
+    if ext != "csv" && ext != "tsv" {
+        return Ok(None);
+    }
+    let sep = if ext == "tsv" { b'\t' } else { *separator };
+    refuse_lone_quotes(path, sep)?;
+    let Some(plain) = PlainCsv::open(files_of(path), sep) else {
+        return Ok(None);
+    };
+    let run = || -> Result<Streamed> {
+        let mut lf = scan(path, &ext, sep, Some(PLAIN_INFER_ROWS)).map_err(|e| {
+            plain.decline();
+            Error::new(format!("cannot read '{name}': {}", csv_read_error_hint(&e)))
+        })?;
+        let schema = schema_of(&mut lf, name).inspect_err(|_| plain.decline())?;
+        stream_with_schema(
+            lf,
+            &schema,
+            name,
+            spec,
+            folds,
+            keep_rows_values,
+            on_batch,
+            &Preferred::Plain(&plain),
+        )
+    };
+    match run() {
+        Err(_) if plain.declined() => Ok(None),
+        r => r.map(Some),
+    }
+}
+
+/// polars' CSV parser reads out of bounds on a file whose last field is a lone quote:
+/// refuse such a file before polars sees it.
+fn refuse_lone_quotes(path: &str, sep: u8) -> Result<()> {
+    match files_of(path)
+        .into_iter()
+        .find(|f| super::sniff::lone_quote_at_end(&super::sniff::file_tail(f), sep))
+    {
+        Some(f) => Err(super::sniff::lone_quote_error(&f.display().to_string())),
+        None => Ok(()),
+    }
+}
+
+fn extension(path: &str) -> String {
+    path.rsplit('.')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 fn is_late_type_error(msg: &str) -> bool {
@@ -276,6 +372,7 @@ impl Plan {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn stream_with_schema(
     lf: LazyFrame,
     schema: &Schema,
@@ -284,14 +381,42 @@ fn stream_with_schema(
     folds: &FoldRule,
     keep_rows_values: usize,
     on_batch: OnBatch,
+    preferred: &Preferred,
 ) -> Result<Streamed> {
+    let plain = match preferred {
+        Preferred::Plain(p) => Some(*p),
+        _ => None,
+    };
     let mut excluded: HashSet<String> = HashSet::new();
     loop {
-        let plan = plan(lf.clone(), schema, src, spec, folds, &excluded)?;
+        // with the plain reader, any doubt (a plan error, text to code) goes back to the
+        // polars route, which has the last word
+        let plan = plan(lf.clone(), schema, src, spec, folds, &excluded).inspect_err(|_| {
+            if let Some(p) = plain {
+                p.decline();
+            }
+        })?;
+        let plain_columns = match plain {
+            Some(p) => Some(plain_columns(p, &plan, schema).ok_or_else(|| {
+                p.decline();
+                Error::new(format!("'{src}' is not a plain numeric CSV"))
+            })?),
+            None => None,
+        };
+        let reader = match (preferred, plain_columns) {
+            (Preferred::Plain(p), Some(c)) => Reader::Plain(p, c),
+            (Preferred::RowGroups(files), _) => Reader::RowGroups(files),
+            _ => Reader::Polars,
+        };
         // the shuffled folds need the row count before the first row; the others count as
         // they read
-        let counted = match folds {
-            FoldRule::Shuffle { .. } => Some(count_rows(lf.clone(), src)?),
+        let counted = match (folds, &reader) {
+            (FoldRule::Shuffle { .. }, Reader::Plain(p, _)) => Some(
+                p.count_rows()
+                    .map_err(|e| Error::new(format!("cannot read '{src}': {e}")))?
+                    .ok_or_else(|| Error::new(format!("'{src}' is not a plain numeric CSV")))?,
+            ),
+            (FoldRule::Shuffle { .. }, _) => Some(count_rows(lf.clone(), src)?),
             _ => None,
         };
         if counted == Some(0) {
@@ -299,6 +424,7 @@ fn stream_with_schema(
         }
         let first = stream_pass(
             lf.clone(),
+            &reader,
             &plan,
             src,
             folds,
@@ -332,6 +458,7 @@ fn stream_with_schema(
             // the folds shuffle the kept rows: assign them again with their true count
             stream_pass(
                 lf.clone(),
+                &reader,
                 &plan,
                 src,
                 folds,
@@ -377,6 +504,57 @@ fn stream_with_schema(
         pass.out.notes = notes;
         return Ok(pass.out);
     }
+}
+
+/// The reader a source asks for (a pass may still fall back to polars' engine).
+enum Preferred<'a> {
+    Polars,
+    Plain(&'a PlainCsv),
+    RowGroups(Vec<PathBuf>),
+}
+
+/// Where a pass reads its batches from.
+enum Reader<'a> {
+    Polars,
+    /// Parquet files, a row group at a time
+    RowGroups(&'a [PathBuf]),
+    /// the plain-CSV reader, with the position and kind of each used column
+    Plain(&'a PlainCsv, Vec<(usize, plain_csv::Kind)>),
+}
+
+/// The used columns of `plan` as the plain reader reads them, or None when it cannot:
+/// text to one-hot code, a column polars does not read as numbers, a header that is not
+/// the schema's.
+fn plain_columns(
+    csv: &PlainCsv,
+    plan: &Plan,
+    schema: &Schema,
+) -> Option<Vec<(usize, plain_csv::Kind)>> {
+    let header = csv.header();
+    if header.len() != schema.len()
+        || header
+            .iter()
+            .zip(schema.iter_names())
+            .any(|(h, s)| h != s.as_str())
+    {
+        return None;
+    }
+    if plan.columns.iter().any(|(_, levels)| levels.is_some()) {
+        return None;
+    }
+    plan.used()
+        .iter()
+        .map(|c| {
+            let j = header.iter().position(|h| h == c)?;
+            let numeric = matches!(schema.get(c)?, DataType::Int64 | DataType::Float64);
+            let kind = if plan.fold.as_deref() == Some(c.as_str()) {
+                plain_csv::Kind::Int
+            } else {
+                plain_csv::Kind::Float
+            };
+            numeric.then_some((j, kind))
+        })
+        .collect()
 }
 
 fn fmt_missing(m: &[(String, usize)]) -> String {
@@ -730,6 +908,7 @@ struct Pass {
 #[allow(clippy::too_many_arguments)]
 fn stream_pass(
     lf: LazyFrame,
+    reader: &Reader,
     plan: &Plan,
     src: &str,
     folds: &FoldRule,
@@ -750,17 +929,34 @@ fn stream_pass(
         FoldRule::Single => 1,
     };
     let batch_rows = (BATCH_VALUES / used.len().max(1)).clamp(1024, 1 << 20);
-    let rx = start_batches(
-        lf.select(used.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
-        batch_rows,
-    );
+    let rx = match reader {
+        Reader::Plain(csv, columns) => csv.start(columns.clone()),
+        Reader::RowGroups(files) => super::row_groups::start(files.to_vec(), used.clone()),
+        Reader::Polars => start_batches(
+            lf.select(used.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
+            batch_rows,
+        ),
+    };
     let mut moments = FoldMoments::new(k0, p);
     let mut fold_ids: Vec<u32> = Vec::new();
     let mut missing: Vec<(String, usize)> = used.iter().map(|c| (c.clone(), 0)).collect();
     let mut rows: Option<(Vec<f64>, Vec<f64>)> = Some((Vec::new(), Vec::new()));
     let mut kept_rows: Vec<Vec<f64>> = Vec::new(); // kept x columns while rows are kept
     let mut seen = 0usize;
-    for batch in rx {
+    // a batch larger than `batch_rows` (a Parquet row group) is taken a slice at a time,
+    // so the copies below stay one slice
+    let slices = rx
+        .into_iter()
+        .flat_map(|batch| -> Vec<PolarsResult<DataFrame>> {
+            match batch {
+                Ok(df) => (0..df.height())
+                    .step_by(batch_rows)
+                    .map(|at| Ok(df.slice(at as i64, batch_rows)))
+                    .collect(),
+                Err(e) => vec![Err(e)],
+            }
+        });
+    for batch in slices {
         let df = batch
             .map_err(|e| Error::new(format!("cannot read '{src}': {}", csv_read_error_hint(&e))))?;
         let h = df.height();
