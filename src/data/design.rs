@@ -156,7 +156,7 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
     if rows_total == 0 {
         bail!("'{src}' has no data rows; check that the file holds a header row and data");
     }
-    let mut notes = table.notes().to_vec();
+    let mut notes: Vec<Note> = table.notes().iter().cloned().map(Note::Info).collect();
 
     // The fold column: exists, integer-valued, never a feature.
     let fold = match &spec.fold_column {
@@ -193,9 +193,9 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
             match found {
                 Some(c) => {
                     let name = c.name().to_string();
-                    notes.push(format!(
+                    notes.push(Note::Info(format!(
                         "no target given: using '{name}', the last numeric column"
-                    ));
+                    )));
                     name
                 }
                 None => bail!(
@@ -240,9 +240,9 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
                     } else {
                         "name it in the features to one-hot code it anyway".to_string()
                     };
-                    notes.push(format!(
+                    notes.push(Note::LeftOut(format!(
                         "left out '{name}': a text column with {levels} distinct values in {n_kept} rows looks like an identifier ({anyway})"
-                    ));
+                    )));
                     dropped_any = true;
                     continue;
                 }
@@ -258,9 +258,9 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
     let rows_dropped = rows_total - n_kept;
     if rows_dropped > 0 {
         let who = fmt_counts(&missing_counts);
-        notes.push(format!(
+        notes.push(Note::Info(format!(
             "dropped {rows_dropped} of {rows_total} rows with a missing value ({who})"
-        ));
+        )));
     }
 
     // Levels of every one-hot column on the kept rows, and the final feature names.
@@ -281,10 +281,10 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
                     );
                 }
                 if levels.len() == 1 {
-                    notes.push(format!(
+                    notes.push(Note::LeftOut(format!(
                         "'{name}' has the single value '{}' in the kept rows: no dummy column",
                         levels[0]
-                    ));
+                    )));
                 }
                 features.extend(levels.iter().skip(1).map(|l| format!("{name}_{l}")));
                 columns.push((name.clone(), Some(levels)));
@@ -294,8 +294,10 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
     if features.is_empty() {
         let left_out = notes
             .iter()
-            .filter(|n| n.starts_with("left out") || n.contains("no dummy"))
-            .cloned()
+            .filter_map(|n| match n {
+                Note::LeftOut(t) => Some(t.clone()),
+                Note::Info(_) => None,
+            })
             .collect::<Vec<_>>();
         let why = if left_out.is_empty() {
             String::new()
@@ -309,9 +311,9 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
     let mut seen = HashSet::new();
     for f in &features {
         if !seen.insert(f.as_str()) {
-            notes.push(format!(
+            notes.push(Note::Info(format!(
                 "two features are named '{f}' (a dummy name matches another column); rename a column to tell them apart"
-            ));
+            )));
         }
     }
 
@@ -324,8 +326,23 @@ fn plan_dataset(table: &Table, spec: &DataSpec) -> Result<Plan> {
         n_kept,
         rows_total,
         rows_dropped,
-        notes,
+        notes: notes.into_iter().map(Note::into_text).collect(),
     })
+}
+
+/// A note on a choice made for the user. A `LeftOut` note names a column left out of the
+/// features and why; together they explain an empty feature set.
+enum Note {
+    Info(String),
+    LeftOut(String),
+}
+
+impl Note {
+    fn into_text(self) -> String {
+        match self {
+            Note::Info(t) | Note::LeftOut(t) => t,
+        }
+    }
 }
 
 /// Copies the planned columns of `table` into `x`, `y` and the fold ids, dropping each
@@ -499,7 +516,7 @@ fn default_features(
     target: &str,
     fold: Option<&str>,
     spec: &DataSpec,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<FeatureSource> {
     let mut out = Vec::new();
     let mut dropped_text = Vec::new();
@@ -526,22 +543,22 @@ fn default_features(
         }
     }
     if !dropped_text.is_empty() {
-        notes.push(format!(
+        notes.push(Note::LeftOut(format!(
             "left out text columns (categorical = \"drop\"): {}",
             dropped_text.join(", ")
-        ));
+        )));
     }
     if !other.is_empty() {
-        notes.push(format!(
+        notes.push(Note::LeftOut(format!(
             "left out columns of a type regscope cannot use: {}",
             other.join(", ")
-        ));
+        )));
     }
     if !empty.is_empty() {
-        notes.push(format!(
+        notes.push(Note::LeftOut(format!(
             "left out columns with no values at all: {}",
             empty.join(", ")
-        ));
+        )));
     }
     out
 }

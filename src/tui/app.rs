@@ -145,7 +145,8 @@ pub struct App {
     pub path_id: JobId,
     pub cv_id: JobId,
     pub log: Vec<LogEntry>,
-    pub status: Option<(Level, String)>,
+    /// the status line (private: [`App::set_status`] also logs it)
+    status: Option<(Level, String)>,
     pub dirty: bool,
     pub confirm_quit: bool,
     pub spinner: usize,
@@ -439,6 +440,21 @@ impl App {
                 .unwrap_or_else(|| "experiment".into()),
         };
         format!("configs/{stem}-{}.toml", self.exp.model.kind.name())
+    }
+
+    /// Show `text` on the status line and keep it in the log: the one way to set it.
+    pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
+        let text = text.into();
+        self.push_log(level, text.clone());
+        self.status = Some((level, text));
+    }
+
+    pub fn clear_status(&mut self) {
+        self.status = None;
+    }
+
+    pub fn status(&self) -> Option<&(Level, String)> {
+        self.status.as_ref()
     }
 
     pub fn push_log(&mut self, level: Level, text: impl Into<String>) {

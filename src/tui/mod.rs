@@ -6,7 +6,8 @@
 //! message with the pure [`update::update`], then draws once.
 //!
 //! Test-only: `REGSCOPE_TEST_PANIC=ui` panics on the UI thread at the first key press;
-//! `REGSCOPE_TEST_PANIC=worker` panics inside the first job (tests/tui_pty.rs).
+//! `REGSCOPE_TEST_PANIC=worker` panics inside the first job (tests/tui_pty.rs). Both work
+//! in debug builds only.
 
 pub mod action;
 pub mod app;
@@ -211,7 +212,7 @@ pub fn run(opts: Options) -> Result<()> {
             f.display()
         );
         app.recovery = Some((f.clone(), exp));
-        if app.status.is_none() {
+        if app.status().is_none() {
             app.set_status(Level::Warning, text);
         } else {
             app.push_log(Level::Warning, text);
@@ -248,7 +249,9 @@ pub fn run(opts: Options) -> Result<()> {
         })
         .map_err(|e| Error::new(e.to_string()))?;
 
-    let test_ui_panic = std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("ui");
+    // debug builds only (the tests' binary): a release build ignores the switch
+    let test_ui_panic =
+        cfg!(debug_assertions) && std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("ui");
     let mut queue: VecDeque<Effect> = if app.config_error {
         VecDeque::new() // the config did not load: wait for r
     } else {

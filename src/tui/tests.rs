@@ -115,7 +115,7 @@ fn stale_job_results_are_ignored() {
         Msg::Worker(WorkerMsg::Failed(job.id - 1, "late".into())),
     );
     assert!(h.app.busy(), "a stale failure does not end the current job");
-    assert!(h.app.status.is_none());
+    assert!(h.app.status().is_none());
     // the current id lands
     for m in h.fitter.run(&job) {
         update(&mut h.app, Msg::Worker(m));
@@ -186,7 +186,7 @@ fn l1_ratio_steps_move_between_ridge_elastic_net_and_lasso() {
     // lasso is the top: ] says so and changes nothing
     assert!(update(&mut h.app, Msg::Key(Key::Char(']'))).is_empty());
     assert_eq!(h.app.exp.model.kind, ModelKind::Lasso);
-    assert!(h.app.status.as_ref().unwrap().1.contains("towards ridge"));
+    assert!(h.app.status().unwrap().1.contains("towards ridge"));
     h.key(Key::Char('['));
     assert_eq!(h.app.exp.model.kind, ModelKind::ElasticNet);
     assert_eq!(h.app.exp.model.l1_ratio, Some(0.95));
@@ -204,7 +204,7 @@ fn l1_ratio_steps_move_between_ridge_elastic_net_and_lasso() {
     // [ on ridge: a word, not "elastic net ... l1 0"
     assert!(update(&mut h.app, Msg::Key(Key::Char('['))).is_empty());
     assert_eq!(h.app.exp.model.kind, ModelKind::Ridge);
-    assert!(h.app.status.as_ref().unwrap().1.contains("ridge"));
+    assert!(h.app.status().unwrap().1.contains("ridge"));
     let t = screen(&mut h.app, 120, 40);
     let top = text_of(t.backend().buffer());
     assert!(
@@ -292,7 +292,7 @@ fn typed_alpha_off_grid_is_a_point_fit_and_on_grid_a_move() {
     h.key(Key::Ctrl('u'));
     h.key(Key::Char('x'));
     h.key(Key::Enter);
-    assert_eq!(h.app.status.as_ref().unwrap().0, Level::Error);
+    assert_eq!(h.app.status().unwrap().0, Level::Error);
     // stepping leaves the typed alpha for the grid
     h.key(Key::Right);
     assert!(h.app.point.is_none());
@@ -348,7 +348,7 @@ fn save_as_prompt_and_saved_message() {
         &mut h.app,
         Msg::Saved(path.clone(), Err("disk full".into())),
     );
-    assert!(h.app.status.as_ref().unwrap().1.contains("disk full"));
+    assert!(h.app.status().unwrap().1.contains("disk full"));
 }
 
 #[test]
@@ -427,14 +427,7 @@ fn worker_panic_and_failures_show_in_app() {
         &mut h.app,
         Msg::Worker(WorkerMsg::Panicked(id, "boom".into())),
     );
-    assert!(
-        h.app
-            .status
-            .as_ref()
-            .unwrap()
-            .1
-            .contains("worker panicked: boom")
-    );
+    assert!(h.app.status().unwrap().1.contains("worker panicked: boom"));
     assert_eq!(h.app.warning_count(), 1);
     h.key(Key::Char('E'));
     assert!(matches!(h.app.overlay, Overlay::Log));
@@ -454,7 +447,7 @@ fn a_data_error_is_shown_not_fatal() {
     for m in f.run(job) {
         update(&mut app, Msg::Worker(m));
     }
-    assert_eq!(app.status.as_ref().unwrap().0, Level::Error);
+    assert_eq!(app.status().unwrap().0, Level::Error);
     assert_eq!(app.worker_text(), "failed", "not 'ready'");
     let t = screen(&mut app, 80, 24);
     let text = text_of(t.backend().buffer());
@@ -672,7 +665,7 @@ fn a_bad_config_opens_with_the_error_shown() {
         config: Some(cfg.clone()),
         ..Default::default()
     });
-    let (level, text) = app.status.clone().unwrap();
+    let (level, text) = app.status().cloned().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("bogus"), "{text}");
     assert_eq!(app.config_path.as_deref(), Some(cfg.as_path()));
@@ -837,7 +830,7 @@ fn csv_harness(dir: &Scratch, p: usize, rows: usize) -> Harness {
     };
     let eff = start(&mut h.app);
     h.run(eff);
-    assert!(h.app.cv.is_some(), "{:?}", h.app.status);
+    assert!(h.app.cv.is_some(), "{:?}", h.app.status());
     h
 }
 
@@ -912,14 +905,7 @@ fn the_picker_fits_exactly_what_it_shows() {
     h.key(Key::Char('f'));
     h.key(Key::Char('n'));
     h.key(Key::Enter);
-    assert!(
-        h.app
-            .status
-            .as_ref()
-            .unwrap()
-            .1
-            .contains("at least one feature")
-    );
+    assert!(h.app.status().unwrap().1.contains("at least one feature"));
     h.key(Key::Char('f'));
     h.key(Key::End);
     let Overlay::Picker(pk) = &h.app.overlay else {
@@ -961,7 +947,7 @@ fn t_on_a_text_column_says_why() {
         h.key(Key::Down);
     }
     h.key(Key::Char('t'));
-    let (level, text) = h.app.status.clone().unwrap();
+    let (level, text) = h.app.status().cloned().unwrap();
     assert_eq!(level, Level::Warning);
     assert!(
         text.contains("'city' cannot be the target") && text.contains("text"),
@@ -973,7 +959,7 @@ fn t_on_a_text_column_says_why() {
     assert_eq!(pk.target, "y");
     // one-hot coding is a note on the main screen, not only behind E
     h.key(Key::Esc);
-    h.app.status = None;
+    h.app.clear_status();
     let t = screen(&mut h.app, 120, 40);
     let line2 = text_of(t.backend().buffer())
         .lines()
@@ -1193,7 +1179,7 @@ fn alpha_min_at_the_grid_edge_is_said_and_x_extends_the_grid() {
     h.run(e);
     let cv = h.app.cv.clone().unwrap();
     assert_eq!(cv.index_min, cv.cv_mean.len() - 1, "the issue's case");
-    let (level, text) = h.app.status.clone().unwrap();
+    let (level, text) = h.app.status().cloned().unwrap();
     assert_eq!(level, Level::Warning);
     assert!(
         text.contains("smallest alpha") && text.contains("path.eps"),
@@ -1319,7 +1305,7 @@ fn a_config_changed_on_disk_is_not_overwritten_silently() {
     let path = std::path::PathBuf::from("x.toml");
     h.app.config_path = Some(path.clone());
     update(&mut h.app, Msg::SaveConflict(path.clone()));
-    let (level, text) = h.app.status.clone().unwrap();
+    let (level, text) = h.app.status().cloned().unwrap();
     assert_eq!(level, Level::Warning);
     assert!(
         text.contains("changed on disk") && text.contains("w again"),
@@ -1459,7 +1445,7 @@ fn export_key_exports_the_view_at_the_cursor_and_says_where() {
     assert!(csv.contains("\n(intercept),"));
     let e = update(&mut h.app, Msg::Exported(dir.clone(), r));
     assert!(e.is_empty());
-    let (level, text) = h.app.status.clone().unwrap();
+    let (level, text) = h.app.status().cloned().unwrap();
     assert_eq!(level, Level::Info);
     assert_eq!(text, format!("exported 7 files to {}/", dir.display()));
     std::fs::remove_dir_all(&dir).unwrap();
@@ -1468,7 +1454,7 @@ fn export_key_exports_the_view_at_the_cursor_and_says_where() {
         &mut h.app,
         Msg::Exported(dir.clone(), Err("cannot write 'x': disk full".into())),
     );
-    let (level, text) = h.app.status.clone().unwrap();
+    let (level, text) = h.app.status().cloned().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("disk full") && text.contains(&dir.display().to_string()));
 }
@@ -1484,8 +1470,8 @@ fn export_before_the_first_fit_says_there_is_nothing_yet() {
     let e = act(&mut app, Action::Export, false);
     assert!(e.is_empty());
     assert!(
-        app.status
-            .clone()
+        app.status()
+            .cloned()
             .unwrap()
             .1
             .contains("nothing to export yet")
@@ -1533,8 +1519,8 @@ fn a_statistics_file_opens_in_the_workbench() {
     };
     let eff = start(&mut whole.app);
     whole.run(eff);
-    assert!(from_stats.app.cv.is_some(), "{:?}", from_stats.app.status);
-    assert!(whole.app.cv.is_some(), "{:?}", whole.app.status);
+    assert!(from_stats.app.cv.is_some(), "{:?}", from_stats.app.status());
+    assert!(whole.app.cv.is_some(), "{:?}", whole.app.status());
     let (a, b) = (
         from_stats.app.cv.clone().unwrap(),
         whole.app.cv.clone().unwrap(),
@@ -1554,7 +1540,7 @@ fn a_statistics_file_opens_in_the_workbench() {
 
     from_stats.key(Key::Char('f'));
     assert!(matches!(from_stats.app.overlay, Overlay::None));
-    let (_, text) = from_stats.app.status.clone().unwrap();
+    let (_, text) = from_stats.app.status().cloned().unwrap();
     assert!(text.contains("fixes the target and features"), "{text}");
 
     from_stats.key(Key::Char('M'));
@@ -1570,14 +1556,14 @@ fn a_statistics_file_opens_in_the_workbench() {
     assert!(
         from_stats.app.point.is_some(),
         "{:?}",
-        from_stats.app.status
+        from_stats.app.status()
     );
 
     // the folds are the file's: changing them says so
     from_stats.key(Key::Char('S'));
     from_stats.key(Key::Right);
     from_stats.key(Key::Enter);
-    let (level, text) = from_stats.app.status.clone().unwrap();
+    let (level, text) = from_stats.app.status().cloned().unwrap();
     assert_eq!(level, Level::Warning);
     assert!(text.contains("fixes the folds"), "{text}");
     assert_eq!(
@@ -1597,7 +1583,7 @@ fn an_unreadable_statistics_file_is_an_error_state() {
         stats: Some(file),
         ..Default::default()
     });
-    let (level, text) = app.status.clone().unwrap();
+    let (level, text) = app.status().cloned().unwrap();
     assert_eq!(level, Level::Error);
     assert!(text.contains("not.stats.arrow"), "{text}");
     assert!(app.load_error.is_some());

@@ -145,14 +145,6 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     }
 }
 
-impl App {
-    pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
-        let text = text.into();
-        self.push_log(level, text.clone());
-        self.status = Some((level, text));
-    }
-}
-
 /// The first job: load and fit.
 pub fn start(app: &mut App) -> Vec<Effect> {
     vec![submit_fit(app, true)]
@@ -417,10 +409,7 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 return vec![Effect::Quit];
             }
             app.confirm_quit = true;
-            app.status = Some((
-                Level::Warning,
-                "unsaved changes: q again quits, w saves".into(),
-            ));
+            app.set_status(Level::Warning, "unsaved changes: q again quits, w saves");
         }
         Action::ForceQuit => return vec![Effect::Quit],
         Action::Help => {
@@ -438,16 +427,16 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
         Action::Escape => {
             if app.busy() {
                 app.job = JobState::Idle;
-                app.status = Some((
+                app.set_status(
                     Level::Warning,
-                    "fit cancelled: the panes show the last result (r refits)".into(),
-                ));
+                    "fit cancelled: the panes show the last result (r refits)",
+                );
                 return vec![Effect::Cancel];
             } else if !app.filter.is_empty() {
                 app.filter.clear();
                 fix_selection(app);
             } else {
-                app.status = None;
+                app.clear_status();
             }
         }
         Action::NextPane | Action::PrevPane => {
@@ -483,7 +472,7 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             });
             match target {
                 Some(i) => set_idx(app, i),
-                None => app.status = Some((Level::Info, "no CV result yet".into())),
+                None => app.set_status(Level::Info, "no CV result yet"),
             }
         }
         Action::L1Up | Action::L1Down => {
@@ -498,7 +487,7 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 } else {
                     "l1_ratio is 0 (ridge) already: ] moves towards lasso"
                 };
-                app.status = Some((Level::Info, what.into()));
+                app.set_status(Level::Info, what);
                 return vec![];
             }
             let d = if up { 0.05 } else { -0.05 };
@@ -603,7 +592,7 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                     ),
                 );
             } else if app.columns.is_empty() {
-                app.status = Some((Level::Info, "no table loaded yet".into()));
+                app.set_status(Level::Info, "no table loaded yet");
             } else {
                 app.overlay = Overlay::Picker(open_picker(app));
             }
@@ -633,10 +622,26 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 return eff;
             }
             None => {
-                app.status = Some((Level::Info, "no recovered experiment to open".into()));
+                app.set_status(Level::Info, "no recovered experiment to open");
             }
         },
-        _ => {}
+        // not bound in this mode (see keymap.rs), or no grid to move on
+        Action::Accept
+        | Action::ToggleItem
+        | Action::SetTarget
+        | Action::LineUp
+        | Action::LineDown
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::SelectAll
+        | Action::SelectNone
+        | Action::ListFilter
+        | Action::Decrease
+        | Action::Increase
+        | Action::AlphaSmallest
+        | Action::AlphaLargest => {}
     }
     vec![]
 }
@@ -644,28 +649,28 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
 /// Extend the computed grid one decade below its smallest alpha, at the same density.
 fn extend_grid(app: &mut App) -> Vec<Effect> {
     if app.exp.model.kind == ModelKind::Ols {
-        app.status = Some((Level::Info, "OLS has no alpha grid".into()));
+        app.set_status(Level::Info, "OLS has no alpha grid");
         return vec![];
     }
     if app.exp.path.alphas.is_some() {
-        app.status = Some((
+        app.set_status(
             Level::Info,
-            "the grid is the config's path.alphas: add smaller alphas there".into(),
-        ));
+            "the grid is the config's path.alphas: add smaller alphas there",
+        );
         return vec![];
     }
     let Some(path) = app.path.as_ref().filter(|p| p.alphas.len() >= 2) else {
-        app.status = Some((Level::Info, "no grid yet".into()));
+        app.set_status(Level::Info, "no grid yet");
         return vec![];
     };
     let (hi, lo) = (path.alphas[0], path.alphas[path.alphas.len() - 1]);
     let old = app.exp.path.eps.unwrap_or(lo / hi);
     let new = old * 0.1;
     if !(old > 0.0 && old < 1.0 && new > 1e-12) {
-        app.status = Some((
+        app.set_status(
             Level::Warning,
-            "the grid already reaches 1e-12 of alpha_max: not extended".into(),
-        ));
+            "the grid already reaches 1e-12 of alpha_max: not extended",
+        );
         return vec![];
     }
     let decades = -old.log10();
@@ -719,7 +724,7 @@ fn set_kind(app: &mut App, kind: ModelKind) {
 /// scale: the cursor lands on its alpha_min again.
 pub(super) fn changed(app: &mut App) -> Vec<Effect> {
     app.dirty = true;
-    app.status = None;
+    app.clear_status();
     app.cursor_touched = false;
     app.pending_point = None;
     vec![submit_fit(app, false)]
@@ -809,7 +814,7 @@ fn accept_prompt(app: &mut App, p: Prompt) -> Vec<Effect> {
         PromptKind::SaveAs => {
             let t = p.text.trim();
             if t.is_empty() {
-                app.status = Some((Level::Warning, "no file name: not saved".into()));
+                app.set_status(Level::Warning, "no file name: not saved");
             } else {
                 return vec![save_effect(app, PathBuf::from(t), false)];
             }
@@ -836,14 +841,11 @@ fn type_alpha(app: &mut App, a: f64) -> Vec<Effect> {
         return vec![];
     };
     if app.exp.model.kind == ModelKind::Ols {
-        app.status = Some((Level::Info, "OLS has no alpha".into()));
+        app.set_status(Level::Info, "OLS has no alpha");
         return vec![];
     }
     if app.busy() {
-        app.status = Some((
-            Level::Info,
-            "wait for the running fit, then type the alpha".into(),
-        ));
+        app.set_status(Level::Info, "wait for the running fit, then type the alpha");
         return vec![];
     }
     let i = nearest_index(&path.alphas, a);
@@ -945,19 +947,19 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
         Action::ToggleItem => {
             if let Some(c) = app.columns.get(pk.cursor) {
                 if c.name == pk.target {
-                    app.status = Some((
+                    app.set_status(
                         Level::Info,
                         format!("'{}' is the target; t on another column changes it", c.name),
-                    ));
+                    );
                 } else if !usable(c) {
-                    app.status = Some((
+                    app.set_status(
                         Level::Info,
                         format!("'{}' cannot be a feature: {}", c.name, kind_name(c)),
-                    ));
+                    );
                 } else {
                     pk.included[pk.cursor] = !pk.included[pk.cursor];
                     pk.touched = true;
-                    app.status = None;
+                    app.clear_status();
                 }
             }
         }
@@ -970,9 +972,9 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
                     pk.target = c.name.clone();
                     pk.included[pk.cursor] = false;
                     pk.touched = true;
-                    app.status = None;
+                    app.clear_status();
                 } else {
-                    app.status = Some((
+                    app.set_status(
                         Level::Warning,
                         format!(
                             "'{}' cannot be the target: it is {}; the target must be numeric \
@@ -980,7 +982,7 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
                             c.name,
                             kind_name(c)
                         ),
-                    ));
+                    );
                 }
             }
         }
@@ -1014,7 +1016,43 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
             app.exp.data.features = Some(features);
             return changed(app);
         }
-        _ => {}
+        // not bound in this mode (see keymap.rs)
+        Action::Quit
+        | Action::Help
+        | Action::Escape
+        | Action::NextPane
+        | Action::PrevPane
+        | Action::AlphaUp
+        | Action::AlphaDown
+        | Action::AlphaUp10
+        | Action::AlphaDown10
+        | Action::AlphaSmallest
+        | Action::AlphaLargest
+        | Action::JumpMin
+        | Action::Jump1se
+        | Action::L1Up
+        | Action::L1Down
+        | Action::RidgeMix
+        | Action::LassoMix
+        | Action::NextModel
+        | Action::SelectUp
+        | Action::SelectDown
+        | Action::Filter
+        | Action::ToggleScale
+        | Action::ToggleSort
+        | Action::ToggleTrain
+        | Action::Picker
+        | Action::TypeAlpha
+        | Action::Save
+        | Action::SaveAs
+        | Action::Export
+        | Action::Reload
+        | Action::Log
+        | Action::ExtendGrid
+        | Action::Settings
+        | Action::Restore
+        | Action::Decrease
+        | Action::Increase => {}
     }
     vec![]
 }

@@ -253,10 +253,12 @@ fn worker_loop<M: Send + 'static>(sh: &Shared, tx: &Sender<M>, wrap: fn(WorkerMs
     }
 }
 
-/// Test-only: `REGSCOPE_TEST_PANIC=worker` makes the first job panic (see docs/architecture.md).
+/// Test-only: `REGSCOPE_TEST_PANIC=worker` makes the first job panic (see
+/// docs/architecture.md). Debug builds only (the tests' binary): a release build ignores it.
 fn test_panic_once() {
     static DONE: AtomicBool = AtomicBool::new(false);
-    if std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("worker")
+    if cfg!(debug_assertions)
+        && std::env::var("REGSCOPE_TEST_PANIC").as_deref() == Ok("worker")
         && !DONE.swap(true, Ordering::SeqCst)
     {
         panic!("test panic in the worker (REGSCOPE_TEST_PANIC=worker)");

@@ -106,7 +106,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Overlay::Log => overlays::log(app, body, buf),
         Overlay::Picker(pk) => overlays::picker(app, pk, body, buf),
         Overlay::Settings(st) => overlays::settings(app, st, body, buf),
-        _ => {}
+        // the prompt is drawn in the status line
+        Overlay::None | Overlay::Prompt(_) => {}
     }
 }
 

@@ -164,7 +164,7 @@ pub fn line2(app: &App) -> (String, Option<(Level, String)>) {
     parts.push(format!("warnings {n}{}", if n > 0 { " (E)" } else { "" }));
     parts.push(format!("config {}", app.config_name()));
     // no message: the data's notes (one-hot coding, renamed columns) where users look
-    let msg = app.status.clone().or_else(|| {
+    let msg = app.status().cloned().or_else(|| {
         let i = app.info.as_ref()?;
         let mut notes: Vec<String> = i.notes.clone();
         for c in &app.columns {
