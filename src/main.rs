@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Plan::Fit(a, with_cv) => run_fit(&a, with_cv, &mut io::stdout().lock()),
         Plan::Stats(a) => regscope::cli::run_stats(&a, &mut io::stdout().lock()),
         Plan::Plot(a) => regscope::cli::run_plot(&a, &mut io::stdout().lock()),
+        Plan::Diagnose(a) => regscope::cli::run_diagnose(&a, &mut io::stdout().lock()),
         Plan::Keys => {
             // a closed pipe (`regscope --keys | head`) is not an error
             let _ = write!(

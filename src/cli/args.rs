@@ -21,6 +21,7 @@ Examples:
   regscope --stats big.stats.arrow           # the workbench on a statistics file
   regscope cv --format table                 # a text report of the embedded diabetes sample
   regscope plot --config configs/diabetes-lasso-cv.toml --out charts
+  regscope diagnose --data sample-data/longley.csv --target Employed   # VIF, condition number
 The objective (docs/spec.md §1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
 on standardized columns by default; ridge alpha here equals scikit-learn Ridge(alpha = n*alpha).";
 
@@ -81,6 +82,12 @@ pub enum Command {
         after_help = "Writes coefficients, path and cv as .svg and/or .png (at least 1200x700 px) into DIR.\n\nExample:\n  regscope plot --config configs/diabetes-lasso-cv.toml --out charts\n  regscope plot --data sample-data/mtcars.csv --target mpg --out charts --format png\n  regscope plot --stats big.stats.arrow --model lasso --out charts"
     )]
     Plot(PlotArgs),
+    /// How collinear the features are: VIF, condition number, eigenvalues and correlation
+    /// of the features as fitted, and the most correlated pairs.
+    #[command(
+        after_help = "VIF_j = [R^-1]_jj for R the correlation matrix of the non-constant features (above 5: inflated, above 10: close to a combination of the others); null for aliased features, which are named in the warnings.\n\nExample:\n  regscope diagnose --config configs/diabetes-lasso-cv.toml\n  regscope diagnose --data sample-data/longley.csv --target Employed --format json\n  regscope diagnose --stats big.stats.arrow --format csv"
+    )]
+    Diagnose(ReportArgs),
 }
 
 /// `path` and `cv`: the experiment and the report format.

@@ -2,10 +2,12 @@
 //! `regscope stats` (§8) and `regscope plot`.
 
 mod args;
+mod diagnose;
 mod plot;
 mod top;
 
 pub use args::{ChartFormat, Cli, Command, FitArgs, OutputFormat, PlotArgs, ReportArgs, StatsArgs};
+pub use diagnose::run_diagnose;
 pub use plot::run_plot;
 pub use top::{Plan, plan};
 

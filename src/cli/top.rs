@@ -16,6 +16,8 @@ pub enum Plan {
     Stats(StatsArgs),
     /// `plot`: write the charts.
     Plot(PlotArgs),
+    /// `diagnose`: the collinearity report.
+    Diagnose(ReportArgs),
     /// Print the TUI's key table.
     Keys,
     /// Open the workbench.
@@ -43,6 +45,7 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                 Command::Cv(a) => (&a.fit, true, "cv"),
                 Command::Stats(s) => (&s.fit, true, "stats"),
                 Command::Plot(p) => (&p.fit, true, "plot"),
+                Command::Diagnose(d) => (&d.fit, false, "diagnose"),
             };
             if let Some((flag, _)) = ui_flags.iter().find(|(_, on)| *on) {
                 return Err(Error::new(format!(
@@ -75,6 +78,10 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                     fit: a,
                     out: p.out.clone(),
                     format: p.format,
+                }),
+                Command::Diagnose(r) => Plan::Diagnose(ReportArgs {
+                    fit: a,
+                    format: r.format,
                 }),
                 Command::Path(r) | Command::Cv(r) => Plan::Fit(
                     ReportArgs {

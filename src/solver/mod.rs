@@ -17,6 +17,7 @@ mod aligned;
 pub mod anderson;
 mod chol;
 pub mod closed;
+pub mod collinearity;
 pub mod control;
 pub mod cv;
 pub mod folds;
