@@ -245,6 +245,7 @@ fn broken() -> Fit {
         alpha_min: 1.0,
         alpha_1se: 1.0,
         warnings: vec![],
+        selection_frequency: Array2::zeros((m, 3)),
     };
     Fit {
         path,

@@ -86,6 +86,7 @@ impl Serialize for Json<'_, '_> {
             o.serialize_entry("alpha_1se", &Num(cv.alpha_1se))?;
             o.serialize_entry("alpha_min_index", &cv.index_min)?;
             o.serialize_entry("alpha_1se_index", &cv.index_1se)?;
+            o.serialize_entry("selection_frequency", &Matrix(&cv.selection_frequency))?;
         }
         o.serialize_entry("timings_ms", &Timings(r))?;
         o.end()
@@ -187,6 +188,10 @@ mod tests {
             o.insert("alpha_1se".into(), num(cv.alpha_1se));
             o.insert("alpha_min_index".into(), json!(cv.index_min));
             o.insert("alpha_1se_index".into(), json!(cv.index_1se));
+            o.insert(
+                "selection_frequency".into(),
+                matrix(&cv.selection_frequency),
+            );
         }
         o.insert("timings_ms".into(), Value::Object(t));
         serde_json::to_string(&Value::Object(o)).unwrap() + "\n"

@@ -42,6 +42,8 @@ pub struct CvResult {
     pub alpha_1se: f64,
     /// (fold, warning) pairs from the fold fits
     pub warnings: Vec<(usize, SolverWarning)>,
+    /// m x p: the fraction of the K fold fits in which coefficient j is nonzero at alpha i
+    pub selection_frequency: Array2<f64>,
 }
 
 /// One fold's errors along the grid.
@@ -49,6 +51,15 @@ struct FoldOut {
     mse: Vec<f64>,
     train_mse: Vec<f64>,
     warnings: Vec<SolverWarning>,
+    /// m x p: which coefficients are nonzero at each alpha (empty when the fold failed)
+    nonzero: Vec<Vec<bool>>,
+}
+
+/// Which coefficients of each solution are nonzero.
+fn nonzero_of(beta: &[Vec<f64>]) -> Vec<Vec<bool>> {
+    beta.iter()
+        .map(|b| b.iter().map(|v| *v != 0.0).collect())
+        .collect()
 }
 
 /// Cross-validate the path on `alphas` (the grid of the full fit) with the given fold ids
@@ -150,10 +161,22 @@ fn summarize(fold_ids: &[usize], k: usize, alphas: &[f64], folds: Vec<FoldOut>) 
     let mut mse = Array2::<f64>::zeros((k, m));
     let mut train_mse = Array2::<f64>::zeros((k, m));
     let mut warnings = Vec::new();
+    let p = folds
+        .iter()
+        .find_map(|o| o.nonzero.first().map(Vec::len))
+        .unwrap_or(0);
+    let mut selection_frequency = Array2::<f64>::zeros((m, p));
     for (f, o) in folds.into_iter().enumerate() {
         for i in 0..m {
             mse[(f, i)] = o.mse[i];
             train_mse[(f, i)] = o.train_mse[i];
+        }
+        for (i, nz) in o.nonzero.iter().enumerate().take(m) {
+            for (j, &on) in nz.iter().enumerate().take(p) {
+                if on {
+                    selection_frequency[(i, j)] += 1.0 / k as f64;
+                }
+            }
         }
         warnings.extend(o.warnings.into_iter().map(|w| (f, w)));
     }
@@ -194,6 +217,7 @@ fn summarize(fold_ids: &[usize], k: usize, alphas: &[f64], folds: Vec<FoldOut>) 
         alpha_min: alphas[index_min],
         alpha_1se: alphas[index_1se],
         warnings,
+        selection_frequency,
     }
 }
 
@@ -241,6 +265,7 @@ fn gathered_fold(
         &max_abs_x,
     );
     let raw: RawPath = solve_prepared(&fold, s, alphas, &ctl.silent(), false)?;
+    let nonzero = nonzero_of(&raw.beta);
     let (nv, p) = (test.len(), prep.p());
     let nt = train.len() as f64;
     let m = alphas.len();
@@ -284,6 +309,7 @@ fn gathered_fold(
         mse,
         train_mse,
         warnings: raw.warnings,
+        nonzero,
     })
 }
 
@@ -398,6 +424,7 @@ fn moments_fold(
         mse,
         train_mse,
         warnings,
+        nonzero: nonzero_of(&raw.beta),
     })
 }
 
@@ -435,6 +462,7 @@ impl FoldOut {
             mse: vec![f64::NAN; m],
             train_mse: vec![f64::NAN; m],
             warnings: Vec::new(),
+            nonzero: Vec::new(),
         }
     }
 }
@@ -453,6 +481,60 @@ mod tests {
         let prep = Prepared::new(x, y, true, fit_intercept);
         let ids = (0..n).map(|i| (i * 5 + 3) % 4).collect();
         (prep, ids)
+    }
+
+    /// selection_frequency counts, per alpha and feature, the folds whose own fit (the
+    /// training rows prepared and fitted from scratch) has a nonzero coefficient.
+    #[test]
+    fn selection_frequency_counts_the_fold_fits_nonzeros() {
+        let (n, p, k) = (120, 8, 4);
+        let x = Array2::from_shape_fn((n, p), |(i, j)| {
+            (((i * 37 + j * 11) % 29) as f64 - 14.0) * 0.21 + ((i * j) % 7) as f64 * 0.1
+        });
+        let y = Array1::from_shape_fn(n, |i| {
+            2.0 * x[(i, 0)] - 1.5 * x[(i, 3)] + 0.5 * x[(i, 5)] + ((i * 13 % 17) as f64 - 8.0) * 0.3
+        });
+        let ids: Vec<usize> = (0..n).map(|i| (i * 7 + 1) % k).collect();
+        let prep = Prepared::new(x.clone(), y.clone(), true, true);
+        let s = PathSettings {
+            kind: ModelKind::Lasso,
+            l1_ratio: 1.0,
+            n_alphas: 15,
+            tol: 1e-12,
+            ..PathSettings::default()
+        };
+        let alphas = crate::solver::path_alphas(&prep, &s);
+        let cv = cross_validate(&prep, &ids, k, &s, &alphas, &Control::none()).unwrap();
+        assert_eq!(cv.selection_frequency.dim(), (alphas.len(), p));
+        let mut counts = Array2::<f64>::zeros((alphas.len(), p));
+        for f in 0..k {
+            let train: Vec<usize> = (0..n).filter(|&i| ids[i] != f).collect();
+            let xf = Array2::from_shape_fn((train.len(), p), |(r, j)| x[(train[r], j)]);
+            let yf = Array1::from_shape_fn(train.len(), |r| y[train[r]]);
+            let own = Prepared::new(xf, yf, true, true);
+            let fixed = PathSettings {
+                alphas: Some(alphas.clone()),
+                ..s.clone()
+            };
+            let path = crate::solver::fit_path(&own, &fixed, &Control::none()).unwrap();
+            for ((i, j), c) in path.coef.indexed_iter() {
+                if *c != 0.0 {
+                    counts[(i, j)] += 1.0;
+                }
+            }
+        }
+        for ((i, j), c) in counts.indexed_iter() {
+            assert_eq!(
+                cv.selection_frequency[(i, j)] * k as f64,
+                *c,
+                "alpha {i}, feature {j}"
+            );
+        }
+        // the smallest alpha keeps the true features in every fold
+        let last = alphas.len() - 1;
+        for j in [0, 3, 5] {
+            assert_eq!(cv.selection_frequency[(last, j)], 1.0);
+        }
     }
 
     /// Statistics-based folds give the same errors as folds that gather their rows.

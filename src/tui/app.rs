@@ -302,6 +302,19 @@ impl App {
         (row < m.nrows()).then(|| m.row(row).to_vec())
     }
 
+    /// Per feature, the fraction of the CV folds whose fit selects it (nonzero) at the
+    /// cursor's alpha: only on the grid (a typed alpha has no fold fits) and once CV ran
+    /// on the path on screen.
+    pub fn selection_frequency(&self) -> Option<Vec<f64>> {
+        if self.point.is_some() {
+            return None;
+        }
+        let cv = self.cv.as_ref()?;
+        let f = &cv.selection_frequency;
+        let m = self.path.as_ref()?.alphas.len();
+        (f.nrows() == m && self.idx < m && f.ncols() > 0).then(|| f.row(self.idx).to_vec())
+    }
+
     pub fn constant(&self) -> &[bool] {
         self.path.as_ref().map_or(&[], |p| &p.constant)
     }

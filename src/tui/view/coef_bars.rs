@@ -75,7 +75,12 @@ impl Widget for &CoefBars<'_> {
             .unwrap_or(4)
             .clamp(4, 16) as u16;
         let val_w: u16 = 9;
-        let fixed = 2 + name_w + 1 + val_w + 1;
+        // the CV folds' selection frequency at the cursor, when there is room for it
+        let freq = app
+            .selection_frequency()
+            .filter(|_| area.width >= 2 + name_w + 1 + val_w + 5 + 12);
+        let freq_w: u16 = if freq.is_some() { 5 } else { 0 };
+        let fixed = 2 + name_w + 1 + val_w + freq_w + 1;
         let bar_w = area.width.saturating_sub(fixed);
         let half = bar_w / 2;
         let mx = scale_max(app);
@@ -93,6 +98,16 @@ impl Widget for &CoefBars<'_> {
             val_w,
             t.dim(),
         );
+        if freq.is_some() {
+            put_str(
+                buf,
+                area.x + 2 + name_w + 1 + val_w,
+                area.y,
+                " sel",
+                freq_w,
+                t.dim(),
+            );
+        }
         if bar_w >= 8 && mx > 0.0 {
             let bx = area.x + fixed;
             put_str(buf, bx, area.y, &format!("-{}", num(mx)), half, t.dim());
@@ -154,6 +169,18 @@ impl Widget for &CoefBars<'_> {
                 val_w,
                 vstyle,
             );
+            if let Some(fr) = freq.as_ref().and_then(|f| f.get(j)) {
+                let pct = format!("{:>4}", format!("{:.0}%", fr * 100.0));
+                let style = if *fr == 0.0 { t.zero() } else { t.plain() };
+                put_str(
+                    buf,
+                    area.x + 2 + name_w + 1 + val_w + 1,
+                    y,
+                    &pct,
+                    freq_w - 1,
+                    style,
+                );
+            }
             if bar_w < 4 {
                 continue;
             }
