@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Plan::Stats(a) => regscope::cli::run_stats(&a, &mut io::stdout().lock()),
         Plan::Plot(a) => regscope::cli::run_plot(&a, &mut io::stdout().lock()),
         Plan::Diagnose(a) => regscope::cli::run_diagnose(&a, &mut io::stdout().lock()),
+        Plan::Compare(a) => regscope::cli::run_compare(&a, &mut io::stdout().lock()),
         Plan::Keys => {
             // a closed pipe (`regscope --keys | head`) is not an error
             let _ = write!(

@@ -22,6 +22,7 @@ Examples:
   regscope cv --format table                 # a text report of the embedded diabetes sample
   regscope plot --config configs/diabetes-lasso-cv.toml --out charts
   regscope diagnose --data sample-data/longley.csv --target Employed   # VIF, condition number
+  regscope compare --l1-ratios 0,0.5,1       # ridge, elastic net and lasso on the same folds
 The objective (docs/spec.md §1): 1/(2n)||y - b0 - Xw||^2 + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||_2^2),
 on standardized columns by default; ridge alpha here equals scikit-learn Ridge(alpha = n*alpha).";
 
@@ -88,6 +89,31 @@ pub enum Command {
         after_help = "VIF_j = [R^-1]_jj for R the correlation matrix of the non-constant features (above 5: inflated, above 10: close to a combination of the others); null for aliased features, which are named in the warnings.\n\nExample:\n  regscope diagnose --config configs/diabetes-lasso-cv.toml\n  regscope diagnose --data sample-data/longley.csv --target Employed --format json\n  regscope diagnose --stats big.stats.arrow --format csv"
     )]
     Diagnose(ReportArgs),
+    /// Which mix of L1 and L2 fits best: one cross-validated model per l1_ratio on the same
+    /// folds (0 is ridge, 1 the lasso), with each one's alpha_min, alpha_1se, CV error and
+    /// support size.
+    #[command(
+        after_help = "Each entry is what `regscope cv` gives for that model and l1_ratio; ridge (0) has its own grid rule.\n\nExample:\n  regscope compare --config configs/diabetes-lasso-cv.toml\n  regscope compare --data sample-data/hitters.csv --target Salary --l1-ratios 0,0.2,0.5,0.8,1 --format json\n  regscope compare --stats big.stats.arrow --format csv"
+    )]
+    Compare(CompareArgs),
+}
+
+/// `compare`: the experiment, the mixes and the report format.
+#[derive(Debug, Clone, Args)]
+pub struct CompareArgs {
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// The l1_ratios to compare, in [0, 1] (0: ridge, 1: lasso).
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "R,R,...",
+        default_value = "0,0.1,0.5,0.9,1"
+    )]
+    pub l1_ratios: Vec<f64>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 /// `path` and `cv`: the experiment and the report format.

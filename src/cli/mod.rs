@@ -2,11 +2,15 @@
 //! `regscope stats` (§8) and `regscope plot`.
 
 mod args;
+mod compare;
 mod diagnose;
 mod plot;
 mod top;
 
-pub use args::{ChartFormat, Cli, Command, FitArgs, OutputFormat, PlotArgs, ReportArgs, StatsArgs};
+pub use args::{
+    ChartFormat, Cli, Command, CompareArgs, FitArgs, OutputFormat, PlotArgs, ReportArgs, StatsArgs,
+};
+pub use compare::run_compare;
 pub use diagnose::run_diagnose;
 pub use plot::run_plot;
 pub use top::{Plan, plan};
@@ -107,6 +111,11 @@ pub fn fit_experiment(a: &FitArgs, with_cv: bool, own_alpha: bool) -> Result<Fit
         return fit_in_memory(&exp, &source, with_cv, at);
     }
     let design = design_from_args(a, with_cv)?;
+    fit_design(&design, with_cv, at)
+}
+
+/// The path (and with `with_cv` the CV, and the fit at `at`) of a design's settings.
+pub(crate) fn fit_design(design: &Design, with_cv: bool, at: Option<f64>) -> Result<Fitted> {
     // the full fit and the folds share the cores: with K folds on c cores the last round of
     // folds would leave cores idle, and the full fit fills them
     let alphas = design.path_alphas();

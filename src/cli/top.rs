@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::args::{Cli, Command, PlotArgs, ReportArgs, StatsArgs};
+use super::args::{Cli, Command, CompareArgs, PlotArgs, ReportArgs, StatsArgs};
 use crate::error::{Error, Result};
 
 /// The one thing to do.
@@ -18,6 +18,8 @@ pub enum Plan {
     Plot(PlotArgs),
     /// `diagnose`: the collinearity report.
     Diagnose(ReportArgs),
+    /// `compare`: one CV per l1_ratio.
+    Compare(CompareArgs),
     /// Print the TUI's key table.
     Keys,
     /// Open the workbench.
@@ -46,6 +48,7 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                 Command::Stats(s) => (&s.fit, true, "stats"),
                 Command::Plot(p) => (&p.fit, true, "plot"),
                 Command::Diagnose(d) => (&d.fit, false, "diagnose"),
+                Command::Compare(c) => (&c.fit, true, "compare"),
             };
             if let Some((flag, _)) = ui_flags.iter().find(|(_, on)| *on) {
                 return Err(Error::new(format!(
@@ -78,6 +81,11 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                     fit: a,
                     out: p.out.clone(),
                     format: p.format,
+                }),
+                Command::Compare(c) => Plan::Compare(CompareArgs {
+                    fit: a,
+                    l1_ratios: c.l1_ratios.clone(),
+                    format: c.format,
                 }),
                 Command::Diagnose(r) => Plan::Diagnose(ReportArgs {
                     fit: a,

@@ -1,6 +1,8 @@
-//! `regscope diagnose` run as the real binary: the collinearity report of the samples
-//! against published values, aliased columns, the three formats, and the same report
-//! from a statistics file as from the data.
+//! The insight commands run as the real binary. `regscope diagnose`: the collinearity
+//! report of the samples against published values, aliased columns, the three formats,
+//! and the same report from a statistics file as from the data. `regscope compare`:
+//! every entry equals what `regscope cv` gives for that model, from data and from
+//! statistics.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -189,4 +191,99 @@ fn a_statistics_file_gives_the_same_diagnosis_as_the_data() {
         assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{x} vs {y}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
+        .args(args)
+        .output()
+        .expect("run regscope");
+    assert!(!out.status.success(), "{args:?} should fail");
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// Each `compare` entry against `cv` for the same model, on the same data or statistics.
+fn compare_equals_cv(source: &[&str]) {
+    let mut args = vec!["compare", "--l1-ratios", "0,0.5,1", "--format", "json"];
+    args.extend_from_slice(source);
+    let cmp = json(&args);
+    let models = cmp["models"].as_array().unwrap();
+    assert_eq!(models.len(), 3);
+    let mut best = (f64::INFINITY, 0);
+    for (i, (m, model)) in models
+        .iter()
+        .zip([
+            vec!["--model", "ridge"],
+            vec!["--model", "elastic-net", "--l1-ratio", "0.5"],
+            vec!["--model", "lasso"],
+        ])
+        .enumerate()
+    {
+        let mut args = vec!["cv", "--format", "json"];
+        args.extend_from_slice(&model);
+        args.extend_from_slice(source);
+        let cv = json(&args);
+        let (imin, i1se) = (
+            cv["alpha_min_index"].as_u64().unwrap() as usize,
+            cv["alpha_1se_index"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(m["kind"], cv["model"], "{source:?}");
+        assert_eq!(m["l1_ratio"], cv["l1_ratio"]);
+        assert_eq!(m["alpha_min"], cv["alpha_min"]);
+        assert_eq!(m["alpha_1se"], cv["alpha_1se"]);
+        assert_eq!(m["cv_min"], cv["cv_mean"][imin]);
+        assert_eq!(m["cv_se_min"], cv["cv_se"][imin]);
+        assert_eq!(m["cv_1se"], cv["cv_mean"][i1se]);
+        assert_eq!(m["nonzero_min"], cv["n_nonzero"][imin]);
+        assert_eq!(m["nonzero_1se"], cv["n_nonzero"][i1se]);
+        let m_alphas = cv["alphas"].as_array().unwrap().len();
+        assert_eq!(m["edge_min"], imin == 0 || imin == m_alphas - 1);
+        let v = m["cv_min"].as_f64().unwrap();
+        if v < best.0 {
+            best = (v, i);
+        }
+    }
+    assert_eq!(cmp["best"]["index"], best.1);
+    assert_eq!(cmp["folds"], 5);
+}
+
+#[test]
+fn compare_entries_are_what_cv_gives() {
+    compare_equals_cv(&[]);
+    compare_equals_cv(&["--data", &sample("mtcars.csv"), "--target", "mpg"]);
+}
+
+#[test]
+fn compare_from_statistics_reads_them_once_and_equals_cv() {
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("regscope-compare-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let stats = dir.join("h.stats.arrow");
+    regscope(&[
+        "stats",
+        "--data",
+        &sample("hitters.csv"),
+        "--target",
+        "Salary",
+        "--out",
+        stats.to_str().unwrap(),
+    ]);
+    compare_equals_cv(&["--stats", stats.to_str().unwrap()]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn compare_refuses_a_single_model_and_bad_mixes() {
+    let e = fails(&["compare", "--model", "lasso"]);
+    assert!(e.contains("--l1-ratios"), "{e}");
+    let e = fails(&["compare", "--l1-ratios", "0,1.5"]);
+    assert!(e.contains("1.5") && e.contains("[0, 1]"), "{e}");
+    let table = regscope(&["compare", "--l1-ratios", "0,1"]);
+    assert!(
+        table.contains("ridge") && table.contains("lasso") && table.contains("lowest CV error"),
+        "{table}"
+    );
+    let csv = regscope(&["compare", "--l1-ratios", "0,1", "--format", "csv"]);
+    assert_eq!(csv.lines().count(), 3);
+    assert!(csv.starts_with("kind,l1_ratio,alpha_min,cv_min,"));
 }

@@ -1,0 +1,227 @@
+//! `regscope compare`: which mix of L1 and L2 fits this table best? Cross-validates one
+//! model per l1_ratio on the same folds (ridge for 0 with its own grid rule, the lasso for
+//! 1, the elastic net between) and lists each one's alpha_min, alpha_1se, CV error and
+//! support size, as glmnet's cva.glmnet does. Each entry is what `regscope cv` gives for
+//! that model: the same code on the same data; the statistics are read once.
+
+use std::io::{BufWriter, Write};
+
+use serde_json::{Value, json};
+
+use super::args::{CompareArgs, KindArg};
+use super::{FitArgs, Fitted, OutputFormat, design_from_args, experiment_from_args, fit_design};
+use crate::error::{Error, Result};
+use crate::fmt::num_sig;
+use crate::pipeline::statistics_route;
+
+pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
+    if a.fit.model.is_some() || a.fit.l1_ratio.is_some() {
+        return Err(Error::new(
+            "compare fits one model per l1_ratio: drop --model/--l1-ratio and list the mixes with --l1-ratios (0 is ridge, 1 the lasso)",
+        ));
+    }
+    let ratios = &a.l1_ratios;
+    if ratios.is_empty() {
+        return Err(Error::new(
+            "--l1-ratios is empty; give values in [0, 1], like 0,0.5,1",
+        ));
+    }
+    if let Some(r) = ratios.iter().find(|r| !(0.0..=1.0).contains(*r)) {
+        return Err(Error::new(format!(
+            "--l1-ratios: {r} is outside [0, 1] (0 is ridge, 1 the lasso)"
+        )));
+    }
+    let args_for = |r: f64| -> FitArgs {
+        let mut f = a.fit.clone();
+        if r == 0.0 {
+            f.model = Some(KindArg::Ridge);
+        } else if r == 1.0 {
+            f.model = Some(KindArg::Lasso);
+        } else {
+            f.model = Some(KindArg::ElasticNet);
+            f.l1_ratio = Some(r);
+        }
+        f
+    };
+    let first = args_for(ratios[0]);
+    let (_, source) = experiment_from_args(&first, true)?;
+    let fits: Vec<Fitted> = if a.fit.stats.is_some() || statistics_route(&source) {
+        // the statistics do not depend on the model: read them once
+        let mut design = design_from_args(&first, true)?;
+        ratios
+            .iter()
+            .map(|&r| {
+                let (exp, _) = experiment_from_args(&args_for(r), true)?;
+                design.settings = exp.path_settings();
+                fit_design(&design, true, None)
+            })
+            .collect::<Result<_>>()?
+    } else {
+        ratios
+            .iter()
+            .map(|&r| super::fit_experiment(&args_for(r), true, false))
+            .collect::<Result<_>>()?
+    };
+    let rows: Vec<Row> = fits.iter().map(Row::of).collect::<Result<_>>()?;
+    let best = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.cv_min.is_finite())
+        .min_by(|a, b| a.1.cv_min.total_cmp(&b.1.cv_min))
+        .map(|(i, _)| i);
+    let f0 = &fits[0];
+    let text = match a.format {
+        OutputFormat::Json => {
+            let models: Vec<Value> = rows.iter().map(Row::json).collect();
+            let best = best.map(|i| {
+                json!({
+                    "index": i,
+                    "kind": rows[i].kind,
+                    "l1_ratio": rows[i].l1_ratio,
+                    "alpha_min": rows[i].alpha_min,
+                    "cv_min": rows[i].cv_min,
+                })
+            });
+            let v = json!({
+                "source": f0.source,
+                "target": f0.target,
+                "n_samples": f0.n_samples,
+                "folds": f0.cv.as_ref().map(|c| c.folds),
+                "models": models,
+                "best": best,
+            });
+            let mut s = serde_json::to_string_pretty(&v)
+                .map_err(|e| Error::new(format!("internal error writing JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Csv => {
+            let mut s = String::from(
+                "kind,l1_ratio,alpha_min,cv_min,cv_se_min,alpha_1se,cv_1se,nonzero_min,nonzero_1se,edge_min,best\n",
+            );
+            for (i, r) in rows.iter().enumerate() {
+                s.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{}\n",
+                    r.kind,
+                    r.l1_ratio,
+                    r.alpha_min,
+                    r.cv_min,
+                    r.cv_se_min,
+                    r.alpha_1se,
+                    r.cv_1se,
+                    r.nonzero_min,
+                    r.nonzero_1se,
+                    r.edge_min,
+                    best == Some(i)
+                ));
+            }
+            s
+        }
+        OutputFormat::Table => {
+            let mut s = format!(
+                "{} models of {} (target {}, {} rows, {} folds), the same folds for each\n\n",
+                rows.len(),
+                f0.source,
+                f0.target,
+                f0.n_samples,
+                f0.cv.as_ref().map_or(0, |c| c.folds)
+            );
+            s.push_str(&format!(
+                "  {:<12} {:>8} {:>11} {:>21} {:>5} {:>11} {:>11} {:>5}\n",
+                "model",
+                "l1_ratio",
+                "alpha_min",
+                "CV MSE at min",
+                "nz",
+                "alpha_1se",
+                "CV at 1se",
+                "nz"
+            ));
+            for (i, r) in rows.iter().enumerate() {
+                let mark = if best == Some(i) { "*" } else { " " };
+                let edge = if r.edge_min {
+                    "  (min at the grid's edge)"
+                } else {
+                    ""
+                };
+                s.push_str(&format!(
+                    "{mark} {:<12} {:>8} {:>11} {:>21} {:>5} {:>11} {:>11} {:>5}{edge}\n",
+                    r.kind,
+                    num_sig(r.l1_ratio, 3),
+                    num_sig(r.alpha_min, 4),
+                    format!("{} ± {}", num_sig(r.cv_min, 5), num_sig(r.cv_se_min, 3)),
+                    r.nonzero_min,
+                    num_sig(r.alpha_1se, 4),
+                    num_sig(r.cv_1se, 5),
+                    r.nonzero_1se
+                ));
+            }
+            if let Some(i) = best {
+                s.push_str(&format!(
+                    "\n* lowest CV error: {} (l1_ratio {})\n",
+                    rows[i].kind,
+                    num_sig(rows[i].l1_ratio, 3)
+                ));
+            }
+            s
+        }
+    };
+    let mut w = BufWriter::new(out);
+    w.write_all(text.as_bytes())
+        .and_then(|_| w.flush())
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(Error::new(format!("cannot write the output: {e}"))),
+        })
+}
+
+/// One model's summary.
+struct Row {
+    kind: &'static str,
+    l1_ratio: f64,
+    alpha_min: f64,
+    cv_min: f64,
+    cv_se_min: f64,
+    alpha_1se: f64,
+    cv_1se: f64,
+    nonzero_min: usize,
+    nonzero_1se: usize,
+    edge_min: bool,
+}
+
+impl Row {
+    fn of(f: &Fitted) -> Result<Row> {
+        let cv =
+            f.cv.as_ref()
+                .ok_or_else(|| Error::new("internal error: compare ran without CV"))?;
+        let m = f.path.alphas.len();
+        let (i, j) = (cv.index_min, cv.index_1se);
+        Ok(Row {
+            kind: f.path.kind.name(),
+            l1_ratio: f.path.l1_ratio,
+            alpha_min: cv.alpha_min,
+            cv_min: cv.cv_mean[i],
+            cv_se_min: cv.cv_se[i],
+            alpha_1se: cv.alpha_1se,
+            cv_1se: cv.cv_mean[j],
+            nonzero_min: f.path.n_nonzero[i],
+            nonzero_1se: f.path.n_nonzero[j],
+            edge_min: m > 1 && (i == 0 || i == m - 1),
+        })
+    }
+
+    fn json(&self) -> Value {
+        json!({
+            "kind": self.kind,
+            "l1_ratio": self.l1_ratio,
+            "alpha_min": self.alpha_min,
+            "cv_min": self.cv_min,
+            "cv_se_min": self.cv_se_min,
+            "alpha_1se": self.alpha_1se,
+            "cv_1se": self.cv_1se,
+            "nonzero_min": self.nonzero_min,
+            "nonzero_1se": self.nonzero_1se,
+            "edge_min": self.edge_min,
+        })
+    }
+}
