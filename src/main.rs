@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Plan::Plot(a) => regscope::cli::run_plot(&a, &mut io::stdout().lock()),
         Plan::Diagnose(a) => regscope::cli::run_diagnose(&a, &mut io::stdout().lock()),
         Plan::Compare(a) => regscope::cli::run_compare(&a, &mut io::stdout().lock()),
+        Plan::Stability(a) => regscope::cli::run_stability(&a, &mut io::stdout().lock()),
         Plan::Keys => {
             // a closed pipe (`regscope --keys | head`) is not an error
             let _ = write!(

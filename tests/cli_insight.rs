@@ -287,3 +287,45 @@ fn compare_refuses_a_single_model_and_bad_mixes() {
     assert_eq!(csv.lines().count(), 3);
     assert!(csv.starts_with("kind,l1_ratio,alpha_min,cv_min,"));
 }
+
+#[test]
+fn stability_selects_the_stable_diabetes_features_with_its_bound() {
+    let v = json(&["stability", "--format", "json"]);
+    assert_eq!(v["selected"], serde_json::json!(["bmi", "s5"]));
+    assert_eq!(v["subsamples"], 100);
+    assert_eq!(v["complementary_pairs"], true);
+    let (m, p) = (
+        v["alphas"].as_array().unwrap().len(),
+        v["features"].as_array().unwrap().len(),
+    );
+    let prob = v["probability"].as_array().unwrap();
+    assert_eq!(prob.len(), m);
+    assert!(prob.iter().all(|r| r.as_array().unwrap().len() == p));
+    // the bound: q^2 / ((2 pi - 1) p), at most the tolerated pfer (1)
+    let q = v["q"].as_f64().unwrap();
+    let bound = v["expected_false_selections_bound"].as_f64().unwrap();
+    assert!((bound - q * q / (0.5 * p as f64)).abs() < 1e-12);
+    assert!(bound <= 1.0);
+    // the same seed gives the same subsamples, another seed other ones
+    assert_eq!(json(&["stability", "--format", "json"]), v);
+    let other = json(&["stability", "--seed", "3", "--format", "json"]);
+    assert_ne!(other["probability"], v["probability"]);
+    let table = regscope(&["stability", "--bootstrap", "10"]);
+    assert!(
+        table.contains("20 subsample fits")
+            && table.contains("selected at threshold 0.75: bmi, s5"),
+        "{table}"
+    );
+}
+
+#[test]
+fn stability_refuses_what_it_cannot_do() {
+    let e = fails(&["stability", "--model", "ridge"]);
+    assert!(e.contains("lasso or elastic-net"), "{e}");
+    let e = fails(&["stability", "--threshold", "0.5"]);
+    assert!(e.contains("(0.5, 1]"), "{e}");
+    let e = fails(&["stability", "--sample-fraction", "1"]);
+    assert!(e.contains("between 0 and 1"), "{e}");
+    let e = fails(&["stability", "--stats", "x.stats.arrow"]);
+    assert!(e.contains("statistics file"), "{e}");
+}

@@ -96,6 +96,35 @@ pub enum Command {
         after_help = "Each entry is what `regscope cv` gives for that model and l1_ratio; ridge (0) has its own grid rule.\n\nExample:\n  regscope compare --config configs/diabetes-lasso-cv.toml\n  regscope compare --data sample-data/hitters.csv --target Salary --l1-ratios 0,0.2,0.5,0.8,1 --format json\n  regscope compare --stats big.stats.arrow --format csv"
     )]
     Compare(CompareArgs),
+    /// Is the lasso's choice of features stable? Stability selection: each feature's
+    /// selection probability over refits on complementary pairs of half-samples, the
+    /// features selected at the threshold, and the bound on false selections.
+    #[command(
+        after_help = "Meinshausen & Bühlmann (2010) with complementary pairs (Shah & Samworth 2013). The region of the path runs from the largest alpha down as far as a subsample fit selects at most sqrt(pfer (2 threshold - 1) p) features on average, so the expected number of false selections is at most --pfer. Needs the rows (not --stats); --seed sets the subsamples.\n\nExample:\n  regscope stability --config configs/diabetes-lasso-cv.toml\n  regscope stability --data sample-data/hitters.csv --target Salary --bootstrap 100 --threshold 0.8 --format json"
+    )]
+    Stability(StabilityArgs),
+}
+
+/// `stability`: the experiment, the subsampling and the report format.
+#[derive(Debug, Clone, Args)]
+pub struct StabilityArgs {
+    #[command(flatten)]
+    pub fit: FitArgs,
+    /// Subsamples (pairs of halves with --sample-fraction 0.5).
+    #[arg(long, value_name = "B", default_value_t = 50)]
+    pub bootstrap: usize,
+    /// The fraction of the rows in each subsample (0.5: complementary pairs).
+    #[arg(long, value_name = "F", default_value_t = 0.5)]
+    pub sample_fraction: f64,
+    /// Selection probability a feature must reach, in (0.5, 1].
+    #[arg(long, value_name = "PI", default_value_t = 0.75)]
+    pub threshold: f64,
+    /// Tolerated expected number of falsely selected features (bounds the path region).
+    #[arg(long, value_name = "E", default_value_t = 1.0)]
+    pub pfer: f64,
+    /// Output format (csv prints the table).
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 /// `compare`: the experiment, the mixes and the report format.

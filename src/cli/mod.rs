@@ -5,6 +5,7 @@ mod args;
 mod compare;
 mod diagnose;
 mod plot;
+mod stability;
 mod top;
 
 pub use args::{
@@ -13,6 +14,7 @@ pub use args::{
 pub use compare::run_compare;
 pub use diagnose::run_diagnose;
 pub use plot::run_plot;
+pub use stability::run_stability;
 pub use top::{Plan, plan};
 
 use std::io::{BufWriter, Write};

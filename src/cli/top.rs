@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use super::args::{Cli, Command, CompareArgs, PlotArgs, ReportArgs, StatsArgs};
+use super::args::{Cli, Command, CompareArgs, PlotArgs, ReportArgs, StabilityArgs, StatsArgs};
 use crate::error::{Error, Result};
 
 /// The one thing to do.
@@ -20,6 +20,8 @@ pub enum Plan {
     Diagnose(ReportArgs),
     /// `compare`: one CV per l1_ratio.
     Compare(CompareArgs),
+    /// `stability`: stability selection.
+    Stability(StabilityArgs),
     /// Print the TUI's key table.
     Keys,
     /// Open the workbench.
@@ -49,6 +51,7 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                 Command::Plot(p) => (&p.fit, true, "plot"),
                 Command::Diagnose(d) => (&d.fit, false, "diagnose"),
                 Command::Compare(c) => (&c.fit, true, "compare"),
+                Command::Stability(c) => (&c.fit, false, "stability"),
             };
             if let Some((flag, _)) = ui_flags.iter().find(|(_, on)| *on) {
                 return Err(Error::new(format!(
@@ -81,6 +84,10 @@ pub fn plan(cli: &Cli) -> Result<Plan> {
                     fit: a,
                     out: p.out.clone(),
                     format: p.format,
+                }),
+                Command::Stability(c) => Plan::Stability(StabilityArgs {
+                    fit: a,
+                    ..c.clone()
                 }),
                 Command::Compare(c) => Plan::Compare(CompareArgs {
                     fit: a,

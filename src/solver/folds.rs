@@ -31,13 +31,7 @@ impl SplitMix64 {
 /// docs/spec.md §5 default folds: shuffle the rows with the seed, then cut K contiguous blocks, the
 /// first `n mod K` one row longer. Returns each row's fold id in 0..K.
 pub fn assign_folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
-    let mut perm: Vec<usize> = (0..n).collect();
-    let mut rng = SplitMix64(seed);
-    // Fisher-Yates, from the back
-    for i in (1..n).rev() {
-        let j = rng.below(i as u64 + 1) as usize;
-        perm.swap(i, j);
-    }
+    let perm = permutation(n, seed);
     let mut ids = vec![0usize; n];
     let mut start = 0;
     for f in 0..k {
@@ -48,6 +42,18 @@ pub fn assign_folds(n: usize, k: usize, seed: u64) -> Vec<usize> {
         start += size;
     }
     ids
+}
+
+/// The rows 0..n shuffled with the seed (the shuffle of the default folds).
+pub fn permutation(n: usize, seed: u64) -> Vec<usize> {
+    let mut perm: Vec<usize> = (0..n).collect();
+    let mut rng = SplitMix64(seed);
+    // Fisher-Yates, from the back
+    for i in (1..n).rev() {
+        let j = rng.below(i as u64 + 1) as usize;
+        perm.swap(i, j);
+    }
+    perm
 }
 
 /// Validate user fold ids (a `fold_column`): integers 0..=K-1, every fold non-empty.

@@ -31,6 +31,7 @@ pub mod naive;
 pub mod path;
 pub mod prep;
 mod soft;
+pub mod stability;
 
 pub use control::{Cancelled, Control, Progress, Stage};
 pub use cv::{CvResult, cross_validate};

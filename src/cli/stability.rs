@@ -1,0 +1,170 @@
+//! `regscope stability`: stability selection of the lasso or elastic net on the user's
+//! table (solver/stability.rs): each feature's selection probability along the path over
+//! complementary pairs of half-samples, the features selected at the threshold, and the
+//! bound on the expected number of false selections.
+
+use std::io::{BufWriter, Write};
+
+use serde_json::json;
+
+use super::args::StabilityArgs;
+use super::{OutputFormat, experiment_from_args};
+use crate::error::{Error, Result};
+use crate::fmt::num_sig;
+use crate::solver::stability::{StabilitySettings, stability};
+use crate::solver::{Control, ModelKind, path_alphas};
+use crate::workflow::setup_for;
+
+pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
+    if a.fit.stats.is_some() {
+        return Err(Error::new(
+            "stability selection refits on subsamples of the rows, which a statistics file does not hold; use --data or --config",
+        ));
+    }
+    if a.bootstrap == 0 {
+        return Err(Error::new("--bootstrap must be at least 1 (50 is usual)"));
+    }
+    if !(a.sample_fraction > 0.0 && a.sample_fraction < 1.0) {
+        return Err(Error::new(format!(
+            "--sample-fraction {} must lie strictly between 0 and 1 (0.5 gives complementary pairs)",
+            a.sample_fraction
+        )));
+    }
+    if !(a.threshold > 0.5 && a.threshold <= 1.0) {
+        return Err(Error::new(format!(
+            "--threshold {} must lie in (0.5, 1] for the error bound to hold (0.6 to 0.9 is usual)",
+            a.threshold
+        )));
+    }
+    if !(a.pfer > 0.0 && a.pfer.is_finite()) {
+        return Err(Error::new(format!(
+            "--pfer {} must be a positive number of tolerated false selections (1 is usual)",
+            a.pfer
+        )));
+    }
+    let (exp, source) = experiment_from_args(&a.fit, false)?;
+    if !matches!(exp.model.kind, ModelKind::Lasso | ModelKind::ElasticNet) {
+        return Err(Error::new(format!(
+            "stability selection needs a model that selects features: --model lasso or elastic-net, not {}",
+            exp.model.kind.name()
+        )));
+    }
+    let setup = setup_for(source.load_for(&exp)?, &exp, false)?;
+    let mut settings = setup.settings.clone();
+    let alphas = path_alphas(&setup.prep, &settings);
+    settings.alphas = Some(alphas.clone());
+    let st = StabilitySettings {
+        bootstrap: a.bootstrap,
+        sample_fraction: a.sample_fraction,
+        threshold: a.threshold,
+        pfer: a.pfer,
+        seed: exp.cv.seed,
+    };
+    let r = stability(&setup.prep, &settings, &st, &Control::none())
+        .map_err(|_| Error::new("cancelled"))?;
+    let names = &setup.features;
+    let selected: Vec<&str> = r.selected.iter().map(|&j| names[j].as_str()).collect();
+    let text = match a.format {
+        OutputFormat::Json => {
+            let probability: Vec<Vec<f64>> = r
+                .probability
+                .rows()
+                .into_iter()
+                .map(|row| row.to_vec())
+                .collect();
+            let v = json!({
+                "source": setup.dataset_source,
+                "target": setup.target,
+                "n_samples": setup.prep.n(),
+                "model": exp.model.kind.name(),
+                "l1_ratio": settings.rho(),
+                "features": names,
+                "alphas": alphas,
+                "subsamples": r.subsamples.len(),
+                "complementary_pairs": r.complementary_pairs,
+                "sample_fraction": a.sample_fraction,
+                "threshold": a.threshold,
+                "pfer": a.pfer,
+                "probability": probability,
+                "q_prefix": r.q_prefix,
+                "region_alpha_min": r.region_end.map(|e| alphas[e]),
+                "max_probability": r.max_probability,
+                "selected": selected,
+                "q": r.q,
+                "expected_false_selections_bound": r.ev_bound,
+            });
+            let mut s = serde_json::to_string_pretty(&v)
+                .map_err(|e| Error::new(format!("internal error writing JSON: {e}")))?;
+            s.push('\n');
+            s
+        }
+        OutputFormat::Csv | OutputFormat::Table => {
+            let mut s = format!(
+                "stability selection, {} of {} (target {}, {} rows): {} subsample fits{}\n",
+                exp.model.kind.name(),
+                setup.dataset_source,
+                setup.target,
+                setup.prep.n(),
+                r.subsamples.len(),
+                if r.complementary_pairs {
+                    " (complementary pairs of halves)"
+                } else {
+                    ""
+                }
+            );
+            match r.region_end {
+                Some(e) => s.push_str(&format!(
+                    "region: alpha from {} down to {} (a subsample fit selects {} features there on average)\n",
+                    num_sig(alphas[0], 4),
+                    num_sig(alphas[e], 4),
+                    num_sig(r.q, 3)
+                )),
+                None => s.push_str(
+                    "region: empty (even the largest alpha selects more features than --pfer allows)\n",
+                ),
+            }
+            let mut order: Vec<usize> = (0..names.len()).collect();
+            order.sort_by(|&x, &y| r.max_probability[y].total_cmp(&r.max_probability[x]));
+            let width = names
+                .iter()
+                .map(|n| n.chars().count())
+                .max()
+                .unwrap_or(7)
+                .max(7);
+            s.push_str(&format!("\n  {:<width$}  {:>5}\n", "feature", "prob"));
+            for j in order {
+                let pr = r.max_probability[j];
+                let mark = if r.selected.contains(&j) { "*" } else { " " };
+                let bar = "#".repeat((pr * 20.0).round() as usize);
+                s.push_str(&format!(
+                    "{mark} {:<width$}  {:>4.0}%  {bar}\n",
+                    names[j],
+                    pr * 100.0
+                ));
+            }
+            s.push_str(&format!(
+                "\n* selected at threshold {}: {}\n",
+                a.threshold,
+                if selected.is_empty() {
+                    "none".to_string()
+                } else {
+                    selected.join(", ")
+                }
+            ));
+            if let Some(b) = r.ev_bound {
+                s.push_str(&format!(
+                    "expected false selections at most {} (q^2 / ((2 threshold - 1) p))\n",
+                    num_sig(b, 3)
+                ));
+            }
+            s
+        }
+    };
+    let mut w = BufWriter::new(out);
+    w.write_all(text.as_bytes())
+        .and_then(|_| w.flush())
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(Error::new(format!("cannot write the output: {e}"))),
+        })
+}
