@@ -143,8 +143,7 @@ impl PlainCsv {
             };
             for f in &files {
                 let result = read_file(f, sep, &layout, &mut |cols: Vec<Vec<f64>>| {
-                    let frame = to_frame(&names, &layout, cols);
-                    tx.send(Ok(frame)).is_ok()
+                    tx.send(to_frame(&names, &layout, cols)).is_ok()
                 });
                 match result {
                     Ok(Outcome::Done) => {}
@@ -373,7 +372,7 @@ fn is_integer(v: &[u8]) -> bool {
 }
 
 /// The frame of one piece: floats as they are, whole numbers as integers with nulls.
-fn to_frame(names: &[PlSmallStr], layout: &Layout, cols: Vec<Vec<f64>>) -> DataFrame {
+fn to_frame(names: &[PlSmallStr], layout: &Layout, cols: Vec<Vec<f64>>) -> PolarsResult<DataFrame> {
     let height = cols.first().map_or(0, Vec::len);
     let columns: Vec<Column> = cols
         .into_iter()
@@ -389,8 +388,7 @@ fn to_frame(names: &[PlSmallStr], layout: &Layout, cols: Vec<Vec<f64>>) -> DataF
                 .into_column(),
         })
         .collect();
-    // every column has `height` values by construction
-    unsafe { DataFrame::new_unchecked(height, columns) }
+    DataFrame::new(height, columns)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! (centred and scaled) on its own rows, as a CV fold is.
 //!
 //! The bound on the expected number of falsely selected features of a threshold
-//! pi > 1/2 is E[V] <= q^2 / ((2 pi - 1) p), q the mean number of features a subsample
+//! pi > 1/2 is E(V) <= q^2 / ((2 pi - 1) p), q the mean number of features a subsample
 //! fit selects anywhere in the region of the path considered; it holds for complementary
 //! pairs without the exchangeability assumption of the original result (Shah and
 //! Samworth, Theorem 1). As in R's `stabs`, the region is chosen from a tolerated number
