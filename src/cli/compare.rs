@@ -4,7 +4,7 @@
 //! support size, as glmnet's cva.glmnet does. Each entry is what `regscope cv` gives for
 //! that model: the same code on the same data; the statistics are read once.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use serde_json::{Value, json};
 
@@ -90,10 +90,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
                 "models": models,
                 "best": best,
             });
-            let mut s = serde_json::to_string_pretty(&v)
-                .map_err(|e| Error::new(format!("internal error writing JSON: {e}")))?;
-            s.push('\n');
-            s
+            super::pretty_json(&v)?
         }
         OutputFormat::Csv => {
             let mut s = String::from(
@@ -166,13 +163,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
             s
         }
     };
-    let mut w = BufWriter::new(out);
-    w.write_all(text.as_bytes())
-        .and_then(|_| w.flush())
-        .or_else(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Ok(()),
-            _ => Err(Error::new(format!("cannot write the output: {e}"))),
-        })
+    super::write_text(&text, out)
 }
 
 /// One model's summary.

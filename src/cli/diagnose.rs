@@ -2,12 +2,12 @@
 //! eigenvalues and correlation of the features as fitted, the most correlated pairs),
 //! from the same statistics the fits use, so it also works from `--stats`.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use serde_json::{Value, json};
 
 use super::{OutputFormat, ReportArgs, design_from_args};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::fmt::num_sig;
 use crate::solver::collinearity::{Collinearity, collinearity};
 
@@ -31,22 +31,11 @@ pub fn run_diagnose(a: &ReportArgs, out: &mut dyn Write) -> Result<()> {
         d: &d,
     };
     let text = match a.format {
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report.json())
-                .map_err(|e| Error::new(format!("internal error writing JSON: {e}")))?;
-            s.push('\n');
-            s
-        }
+        OutputFormat::Json => super::pretty_json(&report.json())?,
         OutputFormat::Csv => report.csv(),
         OutputFormat::Table => report.table(),
     };
-    let mut w = BufWriter::new(out);
-    w.write_all(text.as_bytes())
-        .and_then(|_| w.flush())
-        .or_else(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Ok(()),
-            _ => Err(Error::new(format!("cannot write the output: {e}"))),
-        })
+    super::write_text(&text, out)
 }
 
 struct Diagnosis<'a> {
@@ -151,12 +140,7 @@ impl Diagnosis<'_> {
 
     fn table(&self) -> String {
         let names = self.names();
-        let width = names
-            .iter()
-            .map(|n| n.chars().count())
-            .max()
-            .unwrap_or(7)
-            .max(7);
+        let width = super::name_width(&names);
         let mut s = format!(
             "collinearity of {} features of {} (target {}, {} rows)\n",
             names.len(),

@@ -186,6 +186,36 @@ fn write_report(report: &Report, format: OutputFormat, out: &mut dyn Write) -> R
     })
 }
 
+/// Write a command's whole text output; a reader that went away (`| head`) is not an
+/// error.
+pub(crate) fn write_text(text: &str, out: &mut dyn Write) -> Result<()> {
+    let mut w = BufWriter::new(out);
+    w.write_all(text.as_bytes())
+        .and_then(|_| w.flush())
+        .or_else(|e| match e.kind() {
+            std::io::ErrorKind::BrokenPipe => Ok(()),
+            _ => Err(Error::new(format!("cannot write the output: {e}"))),
+        })
+}
+
+/// The width of a column of feature names in a text table (at least "feature").
+pub(crate) fn name_width<S: AsRef<str>>(names: &[S]) -> usize {
+    names
+        .iter()
+        .map(|n| n.as_ref().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("feature".len())
+}
+
+/// A JSON value as indented text with a final newline.
+pub(crate) fn pretty_json(v: &serde_json::Value) -> Result<String> {
+    let mut s = serde_json::to_string_pretty(v)
+        .map_err(|e| Error::new(format!("internal error writing JSON: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
 /// A table that fits easily: read whole, prepared in memory, fitted (the statistics route
 /// gives the same numbers; this one skips its batch copies).
 fn fit_in_memory(

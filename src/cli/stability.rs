@@ -3,7 +3,7 @@
 //! complementary pairs of half-samples, the features selected at the threshold, and the
 //! bound on the expected number of false selections.
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 
 use serde_json::json;
 
@@ -93,10 +93,7 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
                 "q": r.q,
                 "expected_false_selections_bound": r.ev_bound,
             });
-            let mut s = serde_json::to_string_pretty(&v)
-                .map_err(|e| Error::new(format!("internal error writing JSON: {e}")))?;
-            s.push('\n');
-            s
+            super::pretty_json(&v)?
         }
         OutputFormat::Csv | OutputFormat::Table => {
             let mut s = format!(
@@ -125,12 +122,7 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
             }
             let mut order: Vec<usize> = (0..names.len()).collect();
             order.sort_by(|&x, &y| r.max_probability[y].total_cmp(&r.max_probability[x]));
-            let width = names
-                .iter()
-                .map(|n| n.chars().count())
-                .max()
-                .unwrap_or(7)
-                .max(7);
+            let width = super::name_width(names);
             s.push_str(&format!("\n  {:<width$}  {:>5}\n", "feature", "prob"));
             for j in order {
                 let pr = r.max_probability[j];
@@ -160,11 +152,5 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
             s
         }
     };
-    let mut w = BufWriter::new(out);
-    w.write_all(text.as_bytes())
-        .and_then(|_| w.flush())
-        .or_else(|e| match e.kind() {
-            std::io::ErrorKind::BrokenPipe => Ok(()),
-            _ => Err(Error::new(format!("cannot write the output: {e}"))),
-        })
+    super::write_text(&text, out)
 }

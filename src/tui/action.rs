@@ -178,3 +178,63 @@ impl Action {
         }
     }
 }
+
+/// The actions of the main panes (bound in the normal mode only), as a pattern: an
+/// overlay's match over actions names them with this macro and stays exhaustive, so a
+/// new action must be placed in every mode.
+macro_rules! pane_actions {
+    () => {
+        Action::Quit
+            | Action::Help
+            | Action::Escape
+            | Action::NextPane
+            | Action::PrevPane
+            | Action::AlphaUp
+            | Action::AlphaDown
+            | Action::AlphaUp10
+            | Action::AlphaDown10
+            | Action::AlphaSmallest
+            | Action::AlphaLargest
+            | Action::JumpMin
+            | Action::Jump1se
+            | Action::L1Up
+            | Action::L1Down
+            | Action::RidgeMix
+            | Action::LassoMix
+            | Action::NextModel
+            | Action::SelectUp
+            | Action::SelectDown
+            | Action::Filter
+            | Action::ToggleScale
+            | Action::ToggleSort
+            | Action::ToggleTrain
+            | Action::Picker
+            | Action::TypeAlpha
+            | Action::Save
+            | Action::SaveAs
+            | Action::Export
+            | Action::Reload
+            | Action::Log
+            | Action::ExtendGrid
+            | Action::Settings
+            | Action::Restore
+    };
+}
+pub(crate) use pane_actions;
+
+/// The list actions of the picker (and the paging of help and log) that neither the
+/// main panes nor the settings overlay use, as a pattern (see [`pane_actions`]).
+macro_rules! list_actions {
+    () => {
+        Action::ToggleItem
+            | Action::SetTarget
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom
+            | Action::SelectAll
+            | Action::SelectNone
+            | Action::ListFilter
+    };
+}
+pub(crate) use list_actions;

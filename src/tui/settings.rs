@@ -157,50 +157,8 @@ pub fn on_settings(app: &mut App, action: Action) -> Vec<Effect> {
             }
             return eff;
         }
-        // not bound in this mode (see keymap.rs)
-        Action::Quit
-        | Action::Help
-        | Action::Escape
-        | Action::NextPane
-        | Action::PrevPane
-        | Action::AlphaUp
-        | Action::AlphaDown
-        | Action::AlphaUp10
-        | Action::AlphaDown10
-        | Action::AlphaSmallest
-        | Action::AlphaLargest
-        | Action::JumpMin
-        | Action::Jump1se
-        | Action::L1Up
-        | Action::L1Down
-        | Action::RidgeMix
-        | Action::LassoMix
-        | Action::NextModel
-        | Action::SelectUp
-        | Action::SelectDown
-        | Action::Filter
-        | Action::ToggleScale
-        | Action::ToggleSort
-        | Action::ToggleTrain
-        | Action::Picker
-        | Action::TypeAlpha
-        | Action::Save
-        | Action::SaveAs
-        | Action::Export
-        | Action::Reload
-        | Action::Log
-        | Action::ExtendGrid
-        | Action::Settings
-        | Action::Restore
-        | Action::ToggleItem
-        | Action::SetTarget
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom
-        | Action::SelectAll
-        | Action::SelectNone
-        | Action::ListFilter => {}
+        // the panes' actions and the other overlays' are not bound here (keymap.rs)
+        crate::tui::action::pane_actions!() | crate::tui::action::list_actions!() => {}
     }
     vec![]
 }

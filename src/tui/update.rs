@@ -626,18 +626,10 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             }
         },
         // not bound in this mode (see keymap.rs), or no grid to move on
-        Action::Accept
-        | Action::ToggleItem
-        | Action::SetTarget
+        crate::tui::action::list_actions!()
+        | Action::Accept
         | Action::LineUp
         | Action::LineDown
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom
-        | Action::SelectAll
-        | Action::SelectNone
-        | Action::ListFilter
         | Action::Decrease
         | Action::Increase
         | Action::AlphaSmallest
@@ -1016,43 +1008,8 @@ fn on_picker(app: &mut App, action: Action) -> Vec<Effect> {
             app.exp.data.features = Some(features);
             return changed(app);
         }
-        // not bound in this mode (see keymap.rs)
-        Action::Quit
-        | Action::Help
-        | Action::Escape
-        | Action::NextPane
-        | Action::PrevPane
-        | Action::AlphaUp
-        | Action::AlphaDown
-        | Action::AlphaUp10
-        | Action::AlphaDown10
-        | Action::AlphaSmallest
-        | Action::AlphaLargest
-        | Action::JumpMin
-        | Action::Jump1se
-        | Action::L1Up
-        | Action::L1Down
-        | Action::RidgeMix
-        | Action::LassoMix
-        | Action::NextModel
-        | Action::SelectUp
-        | Action::SelectDown
-        | Action::Filter
-        | Action::ToggleScale
-        | Action::ToggleSort
-        | Action::ToggleTrain
-        | Action::Picker
-        | Action::TypeAlpha
-        | Action::Save
-        | Action::SaveAs
-        | Action::Export
-        | Action::Reload
-        | Action::Log
-        | Action::ExtendGrid
-        | Action::Settings
-        | Action::Restore
-        | Action::Decrease
-        | Action::Increase => {}
+        // the panes' actions and the other overlays' are not bound here (keymap.rs)
+        crate::tui::action::pane_actions!() | Action::Decrease | Action::Increase => {}
     }
     vec![]
 }
