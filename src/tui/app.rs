@@ -83,6 +83,13 @@ pub enum Overlay {
     Settings(Settings),
 }
 
+/// A previous path kept for comparison (see [`App::ghost`]).
+#[derive(Debug, Clone)]
+pub struct Ghost {
+    pub path: Arc<PathResult>,
+    pub cv: Option<Arc<CvResult>>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum JobState {
     Idle,
@@ -124,6 +131,9 @@ pub struct App {
     pub info: Option<Arc<DataInfo>>,
     pub path: Option<Arc<PathResult>>,
     pub cv: Option<Arc<CvResult>>,
+    /// The path (and its CV) before the last change of model or l1_ratio on the same
+    /// features: drawn dimmed behind the new one, to see what the penalty changed.
+    pub ghost: Option<Ghost>,
     pub point: Option<PointFit>,
     /// index into `path.alphas` (descending alphas)
     pub idx: usize,
@@ -201,6 +211,7 @@ impl App {
             info: None,
             path: None,
             cv: None,
+            ghost: None,
             point: None,
             idx: 0,
             cursor_touched: pending_alpha.is_some(),
@@ -300,6 +311,28 @@ impl App {
             &res.coef_std
         };
         (row < m.nrows()).then(|| m.row(row).to_vec())
+    }
+
+    /// Features that entered and that left the support at alpha_1se since the ghost's
+    /// model: (entered, left), once both CVs are known.
+    pub fn ghost_changes(&self) -> Option<(Vec<String>, Vec<String>)> {
+        let g = self.ghost.as_ref()?;
+        let (old_cv, new_cv, new) = (g.cv.as_ref()?, self.cv.as_ref()?, self.path.as_ref()?);
+        let support = |p: &PathResult, i: usize| -> Vec<bool> {
+            (0..p.coef.ncols()).map(|j| p.coef[(i, j)] != 0.0).collect()
+        };
+        let (a, b) = (
+            support(&g.path, old_cv.index_1se),
+            support(new, new_cv.index_1se),
+        );
+        let names = self.names();
+        let pick = |want_new: bool| -> Vec<String> {
+            (0..a.len().min(b.len()))
+                .filter(|&j| b[j] == want_new && a[j] != want_new)
+                .filter_map(|j| names.get(j).cloned())
+                .collect()
+        };
+        Some((pick(true), pick(false)))
     }
 
     /// Per feature, the fraction of the CV folds whose fit selects it (nonzero) at the

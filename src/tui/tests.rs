@@ -1588,3 +1588,47 @@ fn an_unreadable_statistics_file_is_an_error_state() {
     assert!(text.contains("not.stats.arrow"), "{text}");
     assert!(app.load_error.is_some());
 }
+
+/// After a change of mix, the previous path stays dimmed behind the new one and the
+/// path pane's title says what entered or left the support at alpha_1se; a change of
+/// features drops it.
+#[test]
+fn a_new_mix_keeps_the_previous_path_as_a_ghost() {
+    let mut h = Harness::new();
+    assert!(h.app.ghost.is_none());
+    let lasso = h.app.path.clone().unwrap();
+    let lasso_cv = h.app.cv.clone().unwrap();
+    h.key(Key::Char('{')); // ridge
+    let g = h.app.ghost.as_ref().expect("a ghost after the change");
+    assert!(Arc::ptr_eq(&g.path, &lasso));
+    assert!(Arc::ptr_eq(g.cv.as_ref().unwrap(), &lasso_cv));
+    // ridge keeps every feature: those the lasso dropped at its alpha_1se entered
+    let (entered, left) = h.app.ghost_changes().unwrap();
+    let names = h.app.names().to_vec();
+    let want: Vec<String> = (0..names.len())
+        .filter(|&j| lasso.coef[(lasso_cv.index_1se, j)] == 0.0)
+        .map(|j| names[j].clone())
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(entered, want);
+    assert!(left.is_empty());
+    let t = screen(&mut h.app, 120, 40);
+    let text = text_of(t.backend().buffer());
+    assert!(text.contains("dim: lasso 1se: +"), "{text}");
+    // ASCII draws the ghost with ':' on the character grid
+    h.app.glyphs = Glyphs::ASCII;
+    let colons = |app: &mut App| {
+        let t = screen(app, 120, 40);
+        text_of(t.backend().buffer()).matches(':').count()
+    };
+    let with = colons(&mut h.app);
+    let ghost = h.app.ghost.take();
+    let without = colons(&mut h.app);
+    assert!(with > without + 20, "{with} vs {without}");
+    h.app.ghost = ghost;
+    // other features: the ghost goes
+    h.app.exp.data.features = Some(vec!["bmi".into(), "s5".into()]);
+    let eff = super::update::changed(&mut h.app);
+    h.run(eff);
+    assert!(h.app.ghost.is_none());
+}

@@ -9,7 +9,7 @@ use crate::workflow::DataSource;
 
 use super::action::Action;
 use super::app::{
-    App, JobState, Level, Overlay, Pane, Picker, PointFit, Prompt, PromptKind, SortBy,
+    App, Ghost, JobState, Level, Overlay, Pane, Picker, PointFit, Prompt, PromptKind, SortBy,
 };
 use super::export::{self, ExportJob};
 use super::keymap::{Key, lookup};
@@ -200,6 +200,18 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
             }
             for w in &path.warnings {
                 app.push_log(Level::Warning, w.describe(&info.features));
+            }
+            // a new model or mix on the same features: the old path stays as a ghost
+            let mix_changed = app.path.as_ref().is_some_and(|old| {
+                old.kind != path.kind || (old.l1_ratio - path.l1_ratio).abs() > 1e-12
+            });
+            if names_changed {
+                app.ghost = None;
+            } else if mix_changed && let Some(old) = app.path.take() {
+                app.ghost = Some(Ghost {
+                    path: old,
+                    cv: app.cv.take(),
+                });
             }
             app.info = Some(info);
             app.path = Some(path);

@@ -165,7 +165,28 @@ fn pane_title(app: &App, p: Pane) -> String {
                 .map(|n| format!(": {n}"))
                 .unwrap_or_default();
             let arrow = if app.glyphs.ascii { "->" } else { "→" };
-            format!("Path (log alpha {arrow}){sel}{}", stale(app.path_stale()))
+            // the dimmed previous path, and what changed at alpha_1se
+            let ghost = app.ghost.as_ref().map_or(String::new(), |g| {
+                let mix = if g.path.kind == crate::solver::ModelKind::ElasticNet {
+                    format!(" {}", crate::fmt::num_sig(g.path.l1_ratio, 3))
+                } else {
+                    String::new()
+                };
+                let changes = app.ghost_changes().map_or(String::new(), |(inn, out)| {
+                    let mut parts: Vec<String> = inn.iter().map(|n| format!("+{n}")).collect();
+                    parts.extend(out.iter().map(|n| format!("-{n}")));
+                    if parts.is_empty() {
+                        " same 1se support".to_string()
+                    } else {
+                        format!(" 1se: {}", parts.join(" "))
+                    }
+                });
+                format!(" | dim: {}{mix}{changes}", g.path.kind.name())
+            });
+            format!(
+                "Path (log alpha {arrow}){sel}{ghost}{}",
+                stale(app.path_stale())
+            )
         }
         Pane::Cv => {
             let (m, s, tr) = (app.glyphs.mean, app.glyphs.vline, app.glyphs.train);

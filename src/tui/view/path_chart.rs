@@ -71,8 +71,23 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     } else {
         &path.coef_std
     };
+    // the previous model's path, dimmed behind (on its own grid, on the same scale)
+    let ghost = app.ghost.as_ref().map(|gh| {
+        let gm = if app.original_scale {
+            &gh.path.coef
+        } else {
+            &gh.path.coef_std
+        };
+        let glogs: Vec<f64> = gh
+            .path
+            .alphas
+            .iter()
+            .map(|a| a.max(f64::MIN_POSITIVE).log10())
+            .collect();
+        (gm, glogs)
+    });
     let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for v in m.iter() {
+    for v in m.iter().chain(ghost.iter().flat_map(|(gm, _)| gm.iter())) {
         if v.is_finite() {
             lo = lo.min(*v);
             hi = hi.max(*v);
@@ -113,6 +128,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
                     });
                 }
                 ctx.layer();
+                if let Some((gm, glogs)) = &ghost {
+                    for j in 0..gm.ncols() {
+                        for k in 1..glogs.len() {
+                            let (Some(y1), Some(y2)) = (fy(gm[(k - 1, j)]), fy(gm[(k, j)])) else {
+                                continue;
+                            };
+                            if glogs[k - 1].is_finite() && glogs[k].is_finite() {
+                                ctx.draw(&CLine {
+                                    x1: glogs[k - 1],
+                                    y1,
+                                    x2: glogs[k],
+                                    y2,
+                                    color: color(t.dim()),
+                                });
+                            }
+                        }
+                    }
+                    ctx.layer();
+                }
                 for j in (0..p).filter(|&j| j != sel) {
                     let c = color(t.series(j));
                     for k in 1..logs.len() {
@@ -171,6 +205,14 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         }
     };
     if g.ascii {
+        if let Some((gm, glogs)) = &ghost {
+            for j in 0..gm.ncols() {
+                let vals = gm.column(j).to_vec();
+                for (c, l) in cols.iter().enumerate() {
+                    plot.put(c as u16, yax.row(interp(glogs, &vals, *l)), ':', t.dim(), 1);
+                }
+            }
+        }
         for j in (0..p).filter(|&j| j != sel) {
             draw(j, &mut plot);
         }
