@@ -1632,3 +1632,58 @@ fn a_new_mix_keeps_the_previous_path_as_a_ghost() {
     h.run(eff);
     assert!(h.app.ghost.is_none());
 }
+
+/// A session's first job loads with `reload` set; it must still take unchanged statistics
+/// from the cache (it passed it by once). Only `r` on statistics already on screen reads
+/// the table again.
+#[test]
+fn the_first_job_of_a_session_reuses_cached_statistics() {
+    let dir = crate::data::scratch::Scratch::new("tui-stats-cache");
+    let parts = dir.0.join("parts");
+    std::fs::create_dir_all(&parts).unwrap();
+    let csv = std::str::from_utf8(crate::data::DIABETES_CSV).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    let rows: Vec<&str> = lines.collect();
+    for (i, chunk) in rows.chunks(200).enumerate() {
+        let mut text = format!("{header}\n");
+        for r in chunk {
+            text.push_str(r);
+            text.push('\n');
+        }
+        std::fs::write(parts.join(format!("p{i}.csv")), text).unwrap();
+    }
+    let exp = Experiment::default_for(parts.display().to_string(), "progression");
+    // a folder streams: the statistics route, with its cache
+    let job = |id| Job {
+        id,
+        kind: JobKind::Fit {
+            exp: Box::new(exp.clone()),
+            source: DataSource::File(parts.clone()),
+            reload: true,
+            stats: None,
+        },
+    };
+    let notes = |msgs: &[WorkerMsg]| -> Vec<String> {
+        msgs.iter()
+            .find_map(|m| match m {
+                WorkerMsg::PathReady(_, info, _) => Some(info.notes.clone()),
+                _ => None,
+            })
+            .expect("a path")
+    };
+    let from_cache = |n: &[String]| n.iter().any(|n| n.contains("reused from the cache"));
+    let cache = dir.0.join("cache");
+    let first = SyncFitter::with_stats_dir(cache.clone()).run(&job(1));
+    assert!(!from_cache(&notes(&first)), "nothing cached yet");
+    // a new session on the unchanged table: its first job (reload set) uses the cache
+    let mut session = SyncFitter::with_stats_dir(cache.clone());
+    let second = session.run(&job(1));
+    assert!(from_cache(&notes(&second)), "{:?}", notes(&second));
+    // `r` on statistics on screen reads the table again
+    let third = session.run(&job(2));
+    assert!(!from_cache(&notes(&third)));
+    // a fitter without a cache folder never reuses
+    let plain = SyncFitter::new().run(&job(1));
+    assert!(!from_cache(&notes(&plain)));
+}

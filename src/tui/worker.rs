@@ -120,6 +120,18 @@ struct Cache {
     /// the statistics route (a statistics file, or a table too large to read whole):
     /// what they were built from, and the design
     design: Option<(DesignKey, Design)>,
+    /// the folder of the statistics cache (data/stats_cache.rs); none: no caching
+    stats_dir: Option<PathBuf>,
+}
+
+impl Cache {
+    /// The workbench's cache: statistics kept in the user's cache folder.
+    fn with_user_stats_dir() -> Cache {
+        Cache {
+            stats_dir: crate::data::stats_cache::default_dir(),
+            ..Cache::default()
+        }
+    }
 }
 
 /// What a statistics design was built from: the data (or statistics file) and the parts
@@ -216,7 +228,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 fn worker_loop<M: Send + 'static>(sh: &Shared, tx: &Sender<M>, wrap: fn(WorkerMsg) -> M) {
-    let mut cache = Cache::default();
+    let mut cache = Cache::with_user_stats_dir();
     loop {
         let (job, flag) = {
             let mut s = lock(&sh.slot);
@@ -247,7 +259,7 @@ fn worker_loop<M: Send + 'static>(sh: &Shared, tx: &Sender<M>, wrap: fn(WorkerMs
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown panic".into());
             // the cache may be half-updated: start clean
-            cache = Cache::default();
+            cache = Cache::with_user_stats_dir();
             send(WorkerMsg::Panicked(id, msg));
         }
     }
@@ -419,7 +431,7 @@ fn fit_statistics(
             None => Design::stream_cached(
                 exp,
                 &key.source,
-                crate::data::stats_cache::default_dir().as_deref(),
+                cache.stats_dir.as_deref(),
                 reread,
                 &on_batch,
             ),
@@ -513,8 +525,20 @@ pub struct SyncFitter {
 }
 
 impl SyncFitter {
+    /// A fitter that keeps no statistics cache.
     pub fn new() -> SyncFitter {
         SyncFitter::default()
+    }
+
+    /// A fitter whose statistics cache lives in `dir` (the workbench uses the user's
+    /// cache folder).
+    pub fn with_stats_dir(dir: PathBuf) -> SyncFitter {
+        SyncFitter {
+            cache: Cache {
+                stats_dir: Some(dir),
+                ..Cache::default()
+            },
+        }
     }
 
     pub fn run(&mut self, job: &Job) -> Vec<WorkerMsg> {
