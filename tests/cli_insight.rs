@@ -4,8 +4,9 @@
 //! every entry equals what `regscope cv` gives for that model, from data and from
 //! statistics.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -18,16 +19,7 @@ fn sample(name: &str) -> String {
 }
 
 fn regscope(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(args)
-        .output()
-        .expect("run regscope");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(common::regscope_ok_in(args, None).stdout).unwrap()
 }
 
 fn json(args: &[&str]) -> Value {
@@ -194,12 +186,7 @@ fn a_statistics_file_gives_the_same_diagnosis_as_the_data() {
 }
 
 fn fails(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(args)
-        .output()
-        .expect("run regscope");
-    assert!(!out.status.success(), "{args:?} should fail");
-    String::from_utf8_lossy(&out.stderr).to_string()
+    common::regscope_fails(args)
 }
 
 /// Each `compare` entry against `cv` for the same model, on the same data or statistics.

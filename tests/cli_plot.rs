@@ -2,8 +2,10 @@
 //! in the folder, the SVGs parse, the PNGs decode to their stated size; bad output
 //! folders are one-line errors.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use resvg::tiny_skia::Pixmap;
@@ -41,21 +43,12 @@ fn config(name: &str) -> String {
 }
 
 fn regscope(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(args)
-        .output()
-        .expect("run regscope")
+    common::regscope_in(args, None)
 }
 
 /// `regscope args` that must succeed.
 fn regscope_ok(args: &[&str]) -> Output {
-    let out = regscope(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
+    common::regscope_ok_in(args, None)
 }
 
 fn names_in(dir: &Path) -> Vec<String> {

@@ -3,6 +3,8 @@
 //! statistics alone) gives the same path and CV as the design built in memory; and a
 //! statistics file written by `regscope stats` gives the same JSON as the data.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -103,16 +105,7 @@ fn statistics_only_fits_equal_in_memory_fits_on_every_fixture() {
 }
 
 fn run(args: &[&str], dir: &Path) -> Value {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run regscope");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = common::regscope_ok_in(args, Some(dir));
     serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
 }
 

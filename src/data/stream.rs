@@ -259,19 +259,11 @@ pub fn accumulate(
         }
         _ => Preferred::Polars,
     };
+    let request = Request::new(name, spec, folds, keep_rows_values, on_batch);
     let run = |infer_rows: Option<usize>| -> Result<Streamed> {
         let mut lf = lazy(infer_rows)?;
         let schema = schema_of(&mut lf, name)?;
-        stream_with_schema(
-            lf,
-            &schema,
-            name,
-            spec,
-            folds,
-            keep_rows_values,
-            on_batch,
-            &preferred,
-        )
+        stream_with_schema(lf, &schema, &request, &preferred)
     };
     match run(Some(INFER_ROWS)) {
         // a value past the rows the schema was inferred from did not fit its column's
@@ -305,22 +297,14 @@ pub fn accumulate_plain(
     let Some(plain) = PlainCsv::open(files_of(path), sep) else {
         return Ok(None);
     };
+    let request = Request::new(name, spec, folds, keep_rows_values, on_batch);
     let run = || -> Result<Streamed> {
         let mut lf = scan(path, &ext, sep, Some(PLAIN_INFER_ROWS)).map_err(|e| {
             plain.decline();
             Error::new(format!("cannot read '{name}': {}", csv_read_error_hint(&e)))
         })?;
         let schema = schema_of(&mut lf, name).inspect_err(|_| plain.decline())?;
-        stream_with_schema(
-            lf,
-            &schema,
-            name,
-            spec,
-            folds,
-            keep_rows_values,
-            on_batch,
-            &Preferred::Plain(&plain),
-        )
+        stream_with_schema(lf, &schema, &request, &Preferred::Plain(&plain))
     };
     match run() {
         Err(_) if plain.declined() => Ok(None),
@@ -353,6 +337,35 @@ fn is_late_type_error(msg: &str) -> bool {
         || msg.contains("conversion")
 }
 
+/// What a read is for, passed down unchanged: the source's name (for messages), the data
+/// spec, the fold rule, how many values of rows to keep, and the progress callback.
+#[derive(Clone, Copy)]
+struct Request<'a> {
+    src: &'a str,
+    spec: &'a DataSpec,
+    folds: &'a FoldRule,
+    keep_rows_values: usize,
+    on_batch: OnBatch<'a>,
+}
+
+impl<'a> Request<'a> {
+    fn new(
+        src: &'a str,
+        spec: &'a DataSpec,
+        folds: &'a FoldRule,
+        keep_rows_values: usize,
+        on_batch: OnBatch<'a>,
+    ) -> Request<'a> {
+        Request {
+            src,
+            spec,
+            folds,
+            keep_rows_values,
+            on_batch,
+        }
+    }
+}
+
 /// What [`stream_pass`] copies out of every batch.
 struct Plan {
     target: String,
@@ -372,17 +385,15 @@ impl Plan {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn stream_with_schema(
     lf: LazyFrame,
     schema: &Schema,
-    src: &str,
-    spec: &DataSpec,
-    folds: &FoldRule,
-    keep_rows_values: usize,
-    on_batch: OnBatch,
+    request: &Request,
     preferred: &Preferred,
 ) -> Result<Streamed> {
+    let Request {
+        src, spec, folds, ..
+    } = *request;
     let plain = match preferred {
         Preferred::Plain(p) => Some(*p),
         _ => None,
@@ -426,12 +437,9 @@ fn stream_with_schema(
             lf.clone(),
             &reader,
             &plan,
-            src,
-            folds,
+            request,
             counted.unwrap_or(0),
             counted.unwrap_or(0),
-            keep_rows_values,
-            on_batch,
         )?;
         let rows_total = counted.unwrap_or(first.read);
         if rows_total == 0 {
@@ -456,17 +464,7 @@ fn stream_with_schema(
         let redo = n_kept != rows_total && matches!(folds, FoldRule::Shuffle { .. });
         let mut pass = if redo {
             // the folds shuffle the kept rows: assign them again with their true count
-            stream_pass(
-                lf.clone(),
-                &reader,
-                &plan,
-                src,
-                folds,
-                n_kept,
-                rows_total,
-                keep_rows_values,
-                on_batch,
-            )?
+            stream_pass(lf.clone(), &reader, &plan, request, n_kept, rows_total)?
         } else {
             first
         };
@@ -905,18 +903,21 @@ struct Pass {
 /// Read every batch, drop rows with missing values, fill x, y and the folds, and fold the
 /// batch into the statistics. `n_assumed` is the number of kept rows the default folds
 /// are drawn for; `total` the rows of the table, when counted (else 0), for progress.
-#[allow(clippy::too_many_arguments)]
 fn stream_pass(
     lf: LazyFrame,
     reader: &Reader,
     plan: &Plan,
-    src: &str,
-    folds: &FoldRule,
+    request: &Request,
     n_assumed: usize,
     total: usize,
-    keep_rows_values: usize,
-    on_batch: OnBatch,
 ) -> Result<Pass> {
+    let Request {
+        src,
+        folds,
+        keep_rows_values,
+        on_batch,
+        ..
+    } = *request;
     let used = plan.used();
     let p = plan.features.len();
     let shuffled: Option<Vec<usize>> = match folds {
