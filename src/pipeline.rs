@@ -377,7 +377,8 @@ impl Design {
 pub const STREAM_BYTES: u64 = 256 << 20;
 
 /// CSV files larger than this are tried with the plain-CSV reader (data/plain_csv.rs)
-/// by the headless commands; below it, reading the file whole takes a few tens of ms.
+/// by the headless commands; a smaller file is read whole, which costs little at that
+/// size and keeps every check and note of the in-memory reader.
 pub const PLAIN_CSV_BYTES: u64 = 16 << 20;
 
 /// Whether `path` is a CSV file worth trying with the plain-CSV reader.
