@@ -535,3 +535,86 @@ fn parquet_row_groups_stream_as_one_table() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One cell of a generated CSV: numbers in several spellings and the missing spellings.
+fn cell() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    prop_oneof![
+        6 => (-1e3f64..1e3).prop_map(|v| format!("{v}")),
+        2 => (-1e3f64..1e3).prop_map(|v| format!("{v:e}")),
+        2 => (-500i64..500).prop_map(|v| v.to_string()),
+        1 => Just(String::new()),
+        1 => Just("NA".to_string()),
+        1 => Just("NaN".to_string()),
+        1 => Just("null".to_string()),
+    ]
+}
+
+/// A value the plain reader must hand back to polars (or read as polars does).
+fn odd_cell() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    proptest::sample::select(vec![
+        "abc", "\"1\"", " 1", "+1", "1e", "inf", "1,5", "5.", "-0", ".5",
+    ])
+    .prop_map(str::to_string)
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// On any small table, the plain-CSV reader either declines or gives what polars
+    /// gives: the same rows, folds and statistics, or the same refusal.
+    #[test]
+    fn the_plain_reader_agrees_with_polars_or_declines(
+        mut rows in proptest::collection::vec(proptest::collection::vec(cell(), 3), 1..50),
+        odd in proptest::option::of((0usize..50, 0usize..3, odd_cell())),
+        crlf in proptest::prelude::any::<bool>(),
+        final_newline in proptest::prelude::any::<bool>(),
+    ) {
+        // half of the tables hold one odd value, anywhere
+        if let Some((r, c, v)) = odd {
+            let r = r % rows.len();
+            rows[r][c] = v;
+        }
+        use regscope::data::stream::{Source, accumulate, accumulate_plain};
+        let dir = tempdir();
+        let end = if crlf { "\r\n" } else { "\n" };
+        let mut text = format!("a,b,y{end}");
+        for r in &rows {
+            text.push_str(&r.join(","));
+            text.push_str(end);
+        }
+        if !final_newline {
+            text.truncate(text.len() - end.len());
+        }
+        let path = dir.join("t.csv");
+        std::fs::write(&path, &text).unwrap();
+        let mut exp = Experiment::default_for(&path, "y");
+        exp.data.features = Some(vec!["a".into(), "b".into()]);
+        exp.cv.folds = Some(2);
+        let spec = exp.data_spec();
+        let rule = regscope::pipeline::fold_rule(&exp, true);
+        let files = Source::Files { path: path.display().to_string(), separator: b',' };
+        let plain = accumulate_plain(&files, "t", &spec, &rule, 0, &|_, _| true);
+        let polars = regscope::data::load_table(&path)
+            .and_then(|t| accumulate(&Source::Frame(t.into_df()), "t", &spec, &rule, 0, &|_, _| true));
+        match (plain, polars) {
+            (Ok(None), _) => {}
+            (Ok(Some(a)), Ok(b)) => {
+                proptest::prop_assert_eq!(&a.fold_ids, &b.fold_ids);
+                proptest::prop_assert_eq!(a.rows_total, b.rows_total);
+                proptest::prop_assert_eq!(a.rows_dropped, b.rows_dropped);
+                for (x, y) in a.moments.folds().iter().zip(b.moments.folds()) {
+                    proptest::prop_assert_eq!(x.n(), y.n());
+                    for (u, v) in x.stored_c().iter().zip(y.stored_c()) {
+                        proptest::prop_assert!(close(*u, *v, v.abs().max(1.0), 1e-12), "{} vs {}", u, v);
+                    }
+                }
+            }
+            (Ok(Some(_)), Err(e)) => proptest::prop_assert!(false, "plain read what polars refused: {}\n{}", e, text),
+            (Err(e), Ok(_)) => proptest::prop_assert!(false, "plain refused what polars read: {}\n{}", e, text),
+            (Err(_), Err(_)) => {}
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
