@@ -286,6 +286,15 @@ fn workbench_end_to_end() {
         "loads back to the same experiment, byte for byte"
     );
 
+    // collinearity: c opens the overlay (computed on the worker), c closes it
+    s.keys("c");
+    s.wait_text("condition number 21.68");
+    s.wait_text("s1 ~ s2");
+    s.keys("c");
+    s.wait_for("the overlay to close", |sc| {
+        !sc.contains("condition number")
+    });
+
     // export: the charts and the coefficient table land under exports/ in the working
     // folder, and the status line says where
     s.keys("e");

@@ -18,7 +18,7 @@ use super::prep::is_constant;
 /// Residual variance (as a fraction of the column's) below which a column is aliased.
 const ALIAS_TOL: f64 = 1e-10;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Collinearity {
     /// the non-constant features the rest refers to (indices into the input's columns)
     pub columns: Vec<usize>,

@@ -39,6 +39,7 @@ pub enum Action {
     ExtendGrid,
     Settings,
     Restore,
+    Collinearity,
     // overlays
     Accept,
     Back,
@@ -59,7 +60,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the keymap completeness test and the help screen.
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Action::Quit,
         Action::ForceQuit,
         Action::Help,
@@ -96,6 +97,7 @@ impl Action {
         Action::ExtendGrid,
         Action::Settings,
         Action::Restore,
+        Action::Collinearity,
         Action::Accept,
         Action::Back,
         Action::ToggleItem,
@@ -160,6 +162,9 @@ impl Action {
             }
             Action::Settings => "settings: folds, seed, grid, standardize, intercept, text columns",
             Action::Restore => "open the unsaved experiment recovered from a dropped session",
+            Action::Collinearity => {
+                "collinearity: VIF, condition number, correlation heatmap, most correlated pairs"
+            }
             Action::Accept => "accept / apply",
             Action::Back => "close / cancel",
             Action::ToggleItem => "include / exclude the feature",
@@ -218,6 +223,7 @@ macro_rules! pane_actions {
             | Action::ExtendGrid
             | Action::Settings
             | Action::Restore
+            | Action::Collinearity
     };
 }
 pub(crate) use pane_actions;

@@ -78,6 +78,8 @@ pub enum Overlay {
     None,
     Help,
     Log,
+    /// the collinearity of the features on screen (key `c`)
+    Collinearity(Arc<super::worker::Diagnosis>),
     Prompt(Prompt),
     Picker(Picker),
     Settings(Settings),
@@ -254,6 +256,7 @@ impl App {
         match self.overlay {
             Overlay::Help => Mode::Help,
             Overlay::Log => Mode::Log,
+            Overlay::Collinearity(_) => Mode::Collinearity,
             Overlay::Picker(_) => Mode::Picker,
             Overlay::Settings(_) => Mode::Settings,
             _ => Mode::Normal,

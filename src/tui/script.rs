@@ -194,6 +194,12 @@ impl Session {
             (Answer::Done | Answer::PathOnly, JobKind::Point { alpha, .. }) => {
                 vec![WorkerMsg::PointReady(id, *alpha, c.path.clone())]
             }
+            (Answer::Done | Answer::PathOnly, JobKind::Diagnose) => {
+                vec![WorkerMsg::Diagnosed(
+                    id,
+                    Err("scripted: no diagnosis".into()),
+                )]
+            }
             (Answer::Fail, _) => vec![WorkerMsg::Failed(id, "scripted failure".into())],
             (Answer::Cancel, _) => vec![WorkerMsg::Cancelled(id)],
             (Answer::Panic, _) => vec![WorkerMsg::Panicked(id, "scripted panic".into())],

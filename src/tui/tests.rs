@@ -1687,3 +1687,32 @@ fn the_first_job_of_a_session_reuses_cached_statistics() {
     let plain = SyncFitter::new().run(&job(1));
     assert!(!from_cache(&notes(&plain)));
 }
+
+/// `c` computes the collinearity of the features on screen on the worker and opens it:
+/// the VIFs with their guides, the most correlated pairs and the heatmap; `c` closes it.
+#[test]
+fn the_collinearity_overlay_shows_vifs_pairs_and_the_heatmap() {
+    let mut h = Harness::new();
+    h.key(Key::Char('c'));
+    let Overlay::Collinearity(d) = &h.app.overlay else {
+        panic!("no overlay: {:?}", h.app.status());
+    };
+    let s1 = d.features.iter().position(|f| f == "s1").unwrap();
+    let vif = d.d.vif[d.d.columns.iter().position(|&j| j == s1).unwrap()].unwrap();
+    assert!((vif - 59.20).abs() < 0.01, "{vif}");
+    assert!(!h.app.busy());
+    for (w, hh, ascii) in [(120, 40, false), (80, 24, true)] {
+        h.app.glyphs = Glyphs::new(ascii);
+        let t = screen(&mut h.app, w, hh);
+        let text = text_of(t.backend().buffer());
+        assert!(text.contains("condition number 21.68"), "{text}");
+        assert!(text.contains("+0.897  s1 ~ s2") || hh < 40, "{text}");
+        let name = format!(
+            "collinearity_{}_{w}x{hh}",
+            if ascii { "ascii" } else { "unicode" }
+        );
+        insta::assert_snapshot!(name, t.backend());
+    }
+    h.key(Key::Char('c'));
+    assert!(matches!(h.app.overlay, Overlay::None));
+}

@@ -273,6 +273,16 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
             app.point = Some(PointFit { alpha, result: res });
             app.job = JobState::Idle;
         }
+        WorkerMsg::Diagnosed(_, d) => {
+            app.job = JobState::Idle;
+            match d {
+                Ok(d) => {
+                    app.overlay = Overlay::Collinearity(d);
+                    app.scroll = 0;
+                }
+                Err(e) => app.set_status(Level::Info, e),
+            }
+        }
         WorkerMsg::Failed(_, e) => {
             app.load_error = Some(e.clone());
             app.set_status(Level::Error, e);
@@ -390,7 +400,9 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     match app.mode() {
         super::keymap::Mode::Picker => on_picker(app, action),
         super::keymap::Mode::Settings => super::settings::on_settings(app, action),
-        super::keymap::Mode::Help | super::keymap::Mode::Log
+        super::keymap::Mode::Help
+        | super::keymap::Mode::Log
+        | super::keymap::Mode::Collinearity
             if matches!(
                 action,
                 Action::LineUp
@@ -427,6 +439,24 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
         Action::Help => {
             app.scroll = 0;
             app.overlay = Overlay::Help;
+        }
+        Action::Collinearity => {
+            if app.busy() {
+                app.set_status(Level::Info, "wait for the running fit, then press c");
+            } else if app.path.is_none() {
+                app.set_status(Level::Info, "no fit yet: nothing to diagnose");
+            } else {
+                let id = next_id(app);
+                app.job = JobState::Running {
+                    id,
+                    progress: None,
+                    point: false,
+                };
+                return vec![Effect::Submit(Job {
+                    id,
+                    kind: JobKind::Diagnose,
+                })];
+            }
         }
         Action::Log => {
             // the newest entries first in view: open at the bottom

@@ -37,6 +37,8 @@ pub enum JobKind {
         /// fit from this statistics file (`regscope --stats FILE`) instead of `source`
         stats: Option<PathBuf>,
     },
+    /// The collinearity of the features of the current setup (or statistics).
+    Diagnose,
     /// One warm-started fit at an alpha off the grid, on the current setup.
     Point {
         exp: Box<Experiment>,
@@ -49,6 +51,13 @@ pub enum JobKind {
 pub struct Job {
     pub id: JobId,
     pub kind: JobKind,
+}
+
+/// The collinearity of the features as fitted, with their names.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnosis {
+    pub features: Vec<String>,
+    pub d: crate::solver::collinearity::Collinearity,
 }
 
 /// What a fit was made on: names and shape for the status line and the panes.
@@ -71,6 +80,8 @@ pub enum WorkerMsg {
     PathReady(JobId, Arc<DataInfo>, Arc<PathResult>),
     CvReady(JobId, Arc<CvResult>),
     PointReady(JobId, f64, Arc<PathResult>),
+    /// The collinearity of the features on screen, or why there is none.
+    Diagnosed(JobId, Result<Arc<Diagnosis>, String>),
     Failed(JobId, String),
     Cancelled(JobId),
     Panicked(JobId, String),
@@ -84,6 +95,7 @@ impl WorkerMsg {
             | WorkerMsg::PathReady(id, _, _)
             | WorkerMsg::CvReady(id, _)
             | WorkerMsg::PointReady(id, _, _)
+            | WorkerMsg::Diagnosed(id, _)
             | WorkerMsg::Failed(id, _)
             | WorkerMsg::Cancelled(id)
             | WorkerMsg::Panicked(id, _) => *id,
@@ -380,6 +392,30 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
                 Ok(p) => send(WorkerMsg::PointReady(id, *alpha, Arc::new(p))),
                 Err(_) => send(WorkerMsg::Cancelled(id)),
             }
+        }
+        JobKind::Diagnose => {
+            use crate::solver::Moments;
+            use crate::solver::collinearity::collinearity;
+            // the statistics of the rows as fitted (the standardized rows' correlation is
+            // the rows'): from the design, or from the prepared rows
+            let found = match (&cache.design, &cache.setup, &cache.info) {
+                (Some((_, design)), _, _) => {
+                    Some((design.moments.total(), design.provenance.features.clone()))
+                }
+                (None, Some(s), _) => Some((
+                    Moments::from_block(s.prep.z_slice(), s.prep.y_slice(), s.prep.p()),
+                    s.features.clone(),
+                )),
+                _ => None,
+            };
+            let msg = match found {
+                Some((m, features)) => Ok(Arc::new(Diagnosis {
+                    features,
+                    d: collinearity(&m, 10),
+                })),
+                None => Err("no data is loaded yet".to_string()),
+            };
+            send(WorkerMsg::Diagnosed(id, msg));
         }
     }
 }

@@ -106,6 +106,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Overlay::Log => overlays::log(app, body, buf),
         Overlay::Picker(pk) => overlays::picker(app, pk, body, buf),
         Overlay::Settings(st) => overlays::settings(app, st, body, buf),
+        Overlay::Collinearity(d) => overlays::collinearity(app, d, body, buf),
         // the prompt is drawn in the status line
         Overlay::None | Overlay::Prompt(_) => {}
     }

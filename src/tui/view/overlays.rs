@@ -9,8 +9,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 use super::put_str;
 use crate::data::ColumnKind;
 use crate::tui::app::{App, Level, MIN_H, MIN_W, Overlay, Picker, Prompt, PromptKind, Settings};
+use crate::tui::axis::num_sig;
 use crate::tui::keymap::{Mode, help_rows};
 use crate::tui::settings::FIELDS;
+use crate::tui::worker::Diagnosis;
 
 fn boxed(app: &App, area: Rect, title: &str, buf: &mut Buffer) -> Rect {
     Clear.render(area, buf);
@@ -216,6 +218,10 @@ pub fn max_scroll(app: &App, w: u16, h: u16) -> usize {
             let inner = inner_of(log_rect(body));
             (inner, log_lines(app, inner.width).len())
         }
+        Overlay::Collinearity(ref d) => {
+            let inner = inner_of(log_rect(body));
+            (inner, collinearity_lines(app, d, inner.width).len())
+        }
         _ => return 0,
     };
     n.saturating_sub(usize::from(inner.height))
@@ -320,6 +326,185 @@ pub fn log(app: &App, area: Rect, buf: &mut Buffer) {
             inner.width.saturating_sub(6),
             app.theme.plain(),
         );
+    }
+}
+
+/// One line of the collinearity overlay: styled pieces, left to right.
+type Spans = Vec<(String, ratatui::style::Style)>;
+
+/// The collinearity overlay's lines at an inner width: the condition number, the VIF
+/// bars with the 5 and 10 guides, the most correlated pairs, and the correlation heatmap
+/// (a glyph per |r| band and the sign beside it, so it reads without colour and in ASCII).
+pub fn collinearity_lines(app: &App, diag: &Diagnosis, width: u16) -> Vec<Spans> {
+    let (t, g) = (&app.theme, &app.glyphs);
+    let d = &diag.d;
+    let names: Vec<&str> = d
+        .columns
+        .iter()
+        .map(|&j| diag.features.get(j).map_or("?", String::as_str))
+        .collect();
+    let name_w = names
+        .iter()
+        .map(|n| n.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 16);
+    let short = |n: &str| n.chars().take(name_w).collect::<String>();
+    let mut out: Vec<Spans> = Vec::new();
+    let line = |s: String, st| vec![(s, st)];
+    out.push(line(
+        match d.condition_number {
+            Some(c) => format!(
+                "condition number {} (sqrt of the largest over the smallest eigenvalue of the correlation matrix)",
+                num_sig(c, 4)
+            ),
+            None => "condition number: infinite (aliased features)".to_string(),
+        },
+        t.plain(),
+    ));
+    if !d.constant.is_empty() {
+        let c: Vec<&str> = d
+            .constant
+            .iter()
+            .map(|&j| diag.features.get(j).map_or("?", String::as_str))
+            .collect();
+        out.push(line(
+            format!("constant, left out: {}", c.join(", ")),
+            t.dim(),
+        ));
+    }
+    out.push(Vec::new());
+    // VIF bars on a scale of 0..20, with the guides at 5 and 10
+    let bar_w = usize::from(width).saturating_sub(name_w + 14).min(40);
+    out.push(line(
+        format!(
+            "{:<name_w$}  {:>8}  VIF (guides at 5 and 10)",
+            "feature", ""
+        ),
+        t.dim(),
+    ));
+    for (a, n) in names.iter().enumerate() {
+        let mut l: Spans = vec![(format!("{:<name_w$}  ", short(n)), t.plain())];
+        match d.vif[a] {
+            None => l.push(("     inf  aliased".to_string(), t.error())),
+            Some(v) => {
+                let style = if v > 10.0 {
+                    t.error()
+                } else if v > 5.0 {
+                    t.warn()
+                } else {
+                    t.plain()
+                };
+                l.push((format!("{:>8}  ", num_sig(v, 4)), style));
+                let len = ((v.min(20.0) / 20.0) * bar_w as f64).round() as usize;
+                let guide = |x: usize| x == bar_w / 4 || x == bar_w / 2;
+                let bar: String = (0..bar_w)
+                    .map(|x| {
+                        if x < len {
+                            g.bar_full
+                        } else if guide(x) {
+                            g.dotted
+                        } else {
+                            ' '
+                        }
+                    })
+                    .collect();
+                l.push((bar, style));
+            }
+        }
+        out.push(l);
+    }
+    if !d.top_pairs.is_empty() {
+        out.push(Vec::new());
+        out.push(line("most correlated pairs".into(), t.dim()));
+        for &(a, b, r) in &d.top_pairs {
+            out.push(line(
+                format!("{r:+.3}  {} ~ {}", names[a], names[b]),
+                t.plain(),
+            ));
+        }
+    }
+    // the heatmap: as many features as fit, two cells each
+    let k = names.len();
+    let fit = (usize::from(width).saturating_sub(name_w + 2) / 2).min(k);
+    if fit > 0 {
+        out.push(Vec::new());
+        out.push(line(
+            format!(
+                "correlation{}: |r| < .2 blank, . < .4, : < .6, = < .8, # above; sign beside",
+                if fit < k {
+                    format!(" (first {fit} of {k} features)")
+                } else {
+                    String::new()
+                }
+            ),
+            t.dim(),
+        ));
+        for (a, name) in names.iter().enumerate().take(fit) {
+            let mut l: Spans = vec![(format!("{:<name_w$}  ", short(name)), t.plain())];
+            for b in 0..fit {
+                let r = d.correlation[a * k + b];
+                let glyph = match r.abs() {
+                    v if v < 0.2 => ' ',
+                    v if v < 0.4 => '.',
+                    v if v < 0.6 => ':',
+                    v if v < 0.8 => '=',
+                    _ => '#',
+                };
+                let (sign, style) = if a == b {
+                    ('#', t.dim())
+                } else if glyph == ' ' {
+                    (' ', t.dim())
+                } else if r > 0.0 {
+                    ('+', t.positive())
+                } else {
+                    ('-', t.negative())
+                };
+                let cell = if a == b {
+                    format!("{sign}{sign}")
+                } else {
+                    format!("{glyph}{sign}")
+                };
+                l.push((cell, style));
+            }
+            out.push(l);
+        }
+    }
+    out
+}
+
+pub fn collinearity(app: &App, diag: &Diagnosis, area: Rect, buf: &mut Buffer) {
+    let r = log_rect(area);
+    let probe = inner_of(r);
+    let lines = collinearity_lines(app, diag, probe.width);
+    let off = app
+        .scroll
+        .min(lines.len().saturating_sub(usize::from(probe.height)));
+    let title = format!(
+        "collinearity of the features{} (Up/Down scroll, c or Esc closes)",
+        position(off, usize::from(probe.height), lines.len())
+    );
+    let inner = boxed(app, r, &title, buf);
+    for (i, spans) in lines
+        .iter()
+        .skip(off)
+        .take(usize::from(inner.height))
+        .enumerate()
+    {
+        let y = inner.y + i as u16;
+        let mut x = inner.x;
+        for (text, style) in spans {
+            let w = text.chars().count() as u16;
+            put_str(
+                buf,
+                x,
+                y,
+                text,
+                (inner.x + inner.width).saturating_sub(x),
+                *style,
+            );
+            x = x.saturating_add(w);
+        }
     }
 }
 
