@@ -315,4 +315,29 @@ fn stability_refuses_what_it_cannot_do() {
     assert!(e.contains("between 0 and 1"), "{e}");
     let e = fails(&["stability", "--stats", "x.stats.arrow"]);
     assert!(e.contains("statistics file"), "{e}");
+    let dir: PathBuf =
+        std::env::temp_dir().join(format!("regscope-stability-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tiny = dir.join("tiny.csv");
+    std::fs::write(&tiny, "a,b,y\n1,2,3\n2,1,4\n3,5,1\n").unwrap();
+    let e = fails(&[
+        "stability",
+        "--data",
+        tiny.to_str().unwrap(),
+        "--target",
+        "y",
+    ]);
+    assert!(e.contains("3 rows give subsamples of 1"), "{e}");
+    // a table with no non-constant feature: diagnose says so
+    let flat = dir.join("flat.csv");
+    std::fs::write(&flat, "a,y\n1,3\n1,4\n1,1\n").unwrap();
+    let t = regscope(&[
+        "diagnose",
+        "--data",
+        flat.to_str().unwrap(),
+        "--target",
+        "y",
+    ]);
+    assert!(t.contains("no non-constant feature"), "{t}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

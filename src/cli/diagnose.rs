@@ -153,6 +153,7 @@ impl Diagnosis<'_> {
                 "condition number {} (sqrt of the largest over the smallest eigenvalue of the correlation matrix)\n",
                 num_sig(c, 4)
             )),
+            None if names.is_empty() => s.push_str("no non-constant feature to diagnose\n"),
             None => s.push_str("condition number: infinite (aliased features)\n"),
         }
         if let (Some(hi), Some(lo)) = (self.d.eigenvalues.first(), self.d.eigenvalues.last()) {

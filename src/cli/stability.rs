@@ -50,6 +50,18 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
         )));
     }
     let setup = setup_for(source.load_for(&exp)?, &exp, false)?;
+    let n = setup.prep.n();
+    let size = if a.sample_fraction == 0.5 {
+        n / 2
+    } else {
+        (a.sample_fraction * n as f64).round() as usize
+    };
+    if size < 2 {
+        return Err(Error::new(format!(
+            "{}: {n} rows give subsamples of {size}; stability selection needs subsamples of at least 2 rows (4 rows with --sample-fraction 0.5)",
+            setup.dataset_source
+        )));
+    }
     let mut settings = setup.settings.clone();
     let alphas = path_alphas(&setup.prep, &settings);
     settings.alphas = Some(alphas.clone());

@@ -358,6 +358,7 @@ pub fn collinearity_lines(app: &App, diag: &Diagnosis, width: u16) -> Vec<Spans>
                 "condition number {} (sqrt of the largest over the smallest eigenvalue of the correlation matrix)",
                 num_sig(c, 4)
             ),
+            None if names.is_empty() => "no non-constant feature to diagnose".to_string(),
             None => "condition number: infinite (aliased features)".to_string(),
         },
         t.plain(),
