@@ -227,6 +227,23 @@ pub fn max_scroll(app: &App, w: u16, h: u16) -> usize {
     n.saturating_sub(usize::from(inner.height))
 }
 
+/// The box of a scrolling overlay of `n` lines in `r`: titled with `what`, the lines
+/// shown (when not all fit) and its `keys`; returns the inner area and the first line
+/// shown (the scroll offset, clamped so the last page stays full).
+fn scrolled_box(
+    app: &App,
+    r: Rect,
+    n: usize,
+    what: &str,
+    keys: &str,
+    buf: &mut Buffer,
+) -> (Rect, usize) {
+    let height = usize::from(inner_of(r).height);
+    let off = app.scroll.min(n.saturating_sub(height));
+    let title = format!("{what}{} ({keys})", position(off, height, n));
+    (boxed(app, r, &title, buf), off)
+}
+
 /// "12-28 of 60" when a list does not fit, else "".
 fn position(off: usize, shown: usize, total: usize) -> String {
     if total <= shown {
@@ -238,16 +255,15 @@ fn position(off: usize, shown: usize, total: usize) -> String {
 
 pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
     let r = help_rect(area);
-    let probe = inner_of(r);
-    let lines = help_lines(app, probe.width);
-    let off = app
-        .scroll
-        .min(lines.len().saturating_sub(usize::from(probe.height)));
-    let title = format!(
-        "keys{} (Up/Down PgUp/PgDn Home/End scroll, Esc closes)",
-        position(off, usize::from(probe.height), lines.len())
+    let lines = help_lines(app, inner_of(r).width);
+    let (inner, off) = scrolled_box(
+        app,
+        r,
+        lines.len(),
+        "keys",
+        "Up/Down PgUp/PgDn Home/End scroll, Esc closes",
+        buf,
     );
-    let inner = boxed(app, r, &title, buf);
     if inner.height == 0 || inner.width == 0 {
         return;
     }
@@ -279,16 +295,15 @@ pub fn help(app: &App, area: Rect, buf: &mut Buffer) {
 
 pub fn log(app: &App, area: Rect, buf: &mut Buffer) {
     let r = log_rect(area);
-    let probe = inner_of(r);
-    let lines = log_lines(app, probe.width);
-    let off = app
-        .scroll
-        .min(lines.len().saturating_sub(usize::from(probe.height)));
-    let title = format!(
-        "errors, warnings and notes{} (Up/Down PgUp/PgDn Home/End scroll, Esc closes)",
-        position(off, usize::from(probe.height), lines.len())
+    let lines = log_lines(app, inner_of(r).width);
+    let (inner, off) = scrolled_box(
+        app,
+        r,
+        lines.len(),
+        "errors, warnings and notes",
+        "Up/Down PgUp/PgDn Home/End scroll, Esc closes",
+        buf,
     );
-    let inner = boxed(app, r, &title, buf);
     if inner.height == 0 {
         return;
     }
@@ -476,16 +491,15 @@ pub fn collinearity_lines(app: &App, diag: &Diagnosis, width: u16) -> Vec<Spans>
 
 pub fn collinearity(app: &App, diag: &Diagnosis, area: Rect, buf: &mut Buffer) {
     let r = log_rect(area);
-    let probe = inner_of(r);
-    let lines = collinearity_lines(app, diag, probe.width);
-    let off = app
-        .scroll
-        .min(lines.len().saturating_sub(usize::from(probe.height)));
-    let title = format!(
-        "collinearity of the features{} (Up/Down scroll, c or Esc closes)",
-        position(off, usize::from(probe.height), lines.len())
+    let lines = collinearity_lines(app, diag, inner_of(r).width);
+    let (inner, off) = scrolled_box(
+        app,
+        r,
+        lines.len(),
+        "collinearity of the features",
+        "Up/Down scroll, c or Esc closes",
+        buf,
     );
-    let inner = boxed(app, r, &title, buf);
     for (i, spans) in lines
         .iter()
         .skip(off)
