@@ -295,6 +295,24 @@ fn workbench_end_to_end() {
         !sc.contains("condition number")
     });
 
+    // compare penalties: p runs the five models on the worker and opens the view; the
+    // cursor moves; p closes it without adopting (the experiment stays unchanged)
+    s.keys("p");
+    s.wait_text("compare penalties");
+    s.wait_text("5 lasso");
+    s.keys("k");
+    s.keys("p");
+    s.wait_for("the compare view to close", |sc| {
+        !sc.contains("compare penalties")
+    });
+
+    // stability selection: b fits 100 half-sample paths on the worker; Enter selects the
+    // most stable feature in the panes
+    s.keys("b");
+    s.wait_text("50 complementary pairs of half-samples (100 fits)");
+    s.keys("\r");
+    s.wait_text("selected in the panes");
+
     // export: the charts and the coefficient table land under exports/ in the working
     // folder, and the status line says where
     s.keys("e");

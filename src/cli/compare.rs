@@ -13,6 +13,8 @@ use super::{FitArgs, Fitted, OutputFormat, design_from_args, experiment_from_arg
 use crate::error::{Error, Result};
 use crate::fmt::num_sig;
 use crate::pipeline::statistics_route;
+use crate::solver::ModelKind;
+use crate::solver::compare::{ModelSummary, best, kind_for_l1_ratio};
 
 pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
     if a.fit.model.is_some() || a.fit.l1_ratio.is_some() {
@@ -33,13 +35,13 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
     }
     let args_for = |r: f64| -> FitArgs {
         let mut f = a.fit.clone();
-        if r == 0.0 {
-            f.model = Some(KindArg::Ridge);
-        } else if r == 1.0 {
-            f.model = Some(KindArg::Lasso);
-        } else {
-            f.model = Some(KindArg::ElasticNet);
-            f.l1_ratio = Some(r);
+        match kind_for_l1_ratio(r) {
+            ModelKind::Ridge => f.model = Some(KindArg::Ridge),
+            ModelKind::Lasso => f.model = Some(KindArg::Lasso),
+            _ => {
+                f.model = Some(KindArg::ElasticNet);
+                f.l1_ratio = Some(r);
+            }
         }
         f
     };
@@ -62,21 +64,22 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
             .map(|&r| super::fit_experiment(&args_for(r), true, false))
             .collect::<Result<_>>()?
     };
-    let rows: Vec<Row> = fits.iter().map(Row::of).collect::<Result<_>>()?;
-    let best = rows
+    let rows: Vec<ModelSummary> = fits
         .iter()
-        .enumerate()
-        .filter(|(_, r)| r.cv_min.is_finite())
-        .min_by(|a, b| a.1.cv_min.total_cmp(&b.1.cv_min))
-        .map(|(i, _)| i);
+        .map(|f| match &f.cv {
+            Some(cv) => Ok(ModelSummary::of(&f.path, cv)),
+            None => Err(Error::new("internal error: compare ran without CV")),
+        })
+        .collect::<Result<_>>()?;
+    let best = best(&rows);
     let f0 = &fits[0];
     let text = match a.format {
         OutputFormat::Json => {
-            let models: Vec<Value> = rows.iter().map(Row::json).collect();
+            let models: Vec<Value> = rows.iter().map(json_of).collect();
             let best = best.map(|i| {
                 json!({
                     "index": i,
-                    "kind": rows[i].kind,
+                    "kind": rows[i].kind.name(),
                     "l1_ratio": rows[i].l1_ratio,
                     "alpha_min": rows[i].alpha_min,
                     "cv_min": rows[i].cv_min,
@@ -99,7 +102,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
             for (i, r) in rows.iter().enumerate() {
                 s.push_str(&format!(
                     "{},{},{},{},{},{},{},{},{},{},{}\n",
-                    r.kind,
+                    r.kind.name(),
                     r.l1_ratio,
                     r.alpha_min,
                     r.cv_min,
@@ -143,7 +146,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
                 };
                 s.push_str(&format!(
                     "{mark} {:<12} {:>8} {:>11} {:>21} {:>5} {:>11} {:>11} {:>5}{edge}\n",
-                    r.kind,
+                    r.kind.name(),
                     num_sig(r.l1_ratio, 3),
                     num_sig(r.alpha_min, 4),
                     format!("{} ± {}", num_sig(r.cv_min, 5), num_sig(r.cv_se_min, 3)),
@@ -156,7 +159,7 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
             if let Some(i) = best {
                 s.push_str(&format!(
                     "\n* lowest CV error: {} (l1_ratio {})\n",
-                    rows[i].kind,
+                    rows[i].kind.name(),
                     num_sig(rows[i].l1_ratio, 3)
                 ));
             }
@@ -166,53 +169,18 @@ pub fn run_compare(a: &CompareArgs, out: &mut dyn Write) -> Result<()> {
     super::write_text(&text, out)
 }
 
-/// One model's summary.
-struct Row {
-    kind: &'static str,
-    l1_ratio: f64,
-    alpha_min: f64,
-    cv_min: f64,
-    cv_se_min: f64,
-    alpha_1se: f64,
-    cv_1se: f64,
-    nonzero_min: usize,
-    nonzero_1se: usize,
-    edge_min: bool,
-}
-
-impl Row {
-    fn of(f: &Fitted) -> Result<Row> {
-        let cv =
-            f.cv.as_ref()
-                .ok_or_else(|| Error::new("internal error: compare ran without CV"))?;
-        let m = f.path.alphas.len();
-        let (i, j) = (cv.index_min, cv.index_1se);
-        Ok(Row {
-            kind: f.path.kind.name(),
-            l1_ratio: f.path.l1_ratio,
-            alpha_min: cv.alpha_min,
-            cv_min: cv.cv_mean[i],
-            cv_se_min: cv.cv_se[i],
-            alpha_1se: cv.alpha_1se,
-            cv_1se: cv.cv_mean[j],
-            nonzero_min: f.path.n_nonzero[i],
-            nonzero_1se: f.path.n_nonzero[j],
-            edge_min: m > 1 && (i == 0 || i == m - 1),
-        })
-    }
-
-    fn json(&self) -> Value {
-        json!({
-            "kind": self.kind,
-            "l1_ratio": self.l1_ratio,
-            "alpha_min": self.alpha_min,
-            "cv_min": self.cv_min,
-            "cv_se_min": self.cv_se_min,
-            "alpha_1se": self.alpha_1se,
-            "cv_1se": self.cv_1se,
-            "nonzero_min": self.nonzero_min,
-            "nonzero_1se": self.nonzero_1se,
-            "edge_min": self.edge_min,
-        })
-    }
+/// One model's entry in the JSON report.
+fn json_of(r: &ModelSummary) -> Value {
+    json!({
+        "kind": r.kind.name(),
+        "l1_ratio": r.l1_ratio,
+        "alpha_min": r.alpha_min,
+        "cv_min": r.cv_min,
+        "cv_se_min": r.cv_se_min,
+        "alpha_1se": r.alpha_1se,
+        "cv_1se": r.cv_1se,
+        "nonzero_min": r.nonzero_min,
+        "nonzero_1se": r.nonzero_1se,
+        "edge_min": r.edge_min,
+    })
 }

@@ -10,6 +10,10 @@ pub enum Stage {
     Path,
     /// Cross-validation: `done` of `total` folds finished.
     Cv,
+    /// Comparing penalties: `done` of `total` models cross-validated.
+    Models,
+    /// Stability selection: `done` of `total` subsample paths fitted.
+    Subsamples,
     /// Reading the data: `done` rows so far at `per_sec` rows a second (`total` 0 when
     /// the row count is not known up front).
     Read { per_sec: u64 },

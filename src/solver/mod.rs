@@ -18,6 +18,7 @@ pub mod anderson;
 mod chol;
 pub mod closed;
 pub mod collinearity;
+pub mod compare;
 pub mod control;
 pub mod cv;
 pub mod folds;

@@ -19,11 +19,13 @@
 //! reaches the threshold somewhere in it. Further down the path every feature enters, and
 //! selection there says nothing.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 
 use super::folds::permutation;
-use super::{Cancelled, Control, PathSettings, Prepared, fit_path};
+use super::{Cancelled, Control, PathSettings, Prepared, Stage, fit_path};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StabilitySettings {
@@ -95,12 +97,16 @@ pub fn stability(
     let (n, p) = (prep.n(), prep.p());
     let m = s.alphas.as_ref().map_or(0, Vec::len);
     let subs = subsamples(n, st);
+    let done = AtomicUsize::new(0);
+    ctl.report(Stage::Subsamples, 0, subs.len());
     let fits: Vec<Result<Array2<bool>, Cancelled>> = subs
         .par_iter()
         .map(|rows| {
             ctl.check()?;
             let sub = subsample(prep, rows);
             let path = fit_path(&sub, s, &ctl.silent())?;
+            let k = done.fetch_add(1, Ordering::Relaxed) + 1;
+            ctl.report(Stage::Subsamples, k, subs.len());
             Ok(path.coef.mapv(|v| v != 0.0))
         })
         .collect();

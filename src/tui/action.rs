@@ -40,6 +40,8 @@ pub enum Action {
     Settings,
     Restore,
     Collinearity,
+    Compare,
+    Stability,
     // overlays
     Accept,
     Back,
@@ -60,7 +62,7 @@ pub enum Action {
 
 impl Action {
     /// Every action, for the keymap completeness test and the help screen.
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 54] = [
         Action::Quit,
         Action::ForceQuit,
         Action::Help,
@@ -98,6 +100,8 @@ impl Action {
         Action::Settings,
         Action::Restore,
         Action::Collinearity,
+        Action::Compare,
+        Action::Stability,
         Action::Accept,
         Action::Back,
         Action::ToggleItem,
@@ -165,6 +169,12 @@ impl Action {
             Action::Collinearity => {
                 "collinearity: VIF, condition number, correlation heatmap, most correlated pairs"
             }
+            Action::Compare => {
+                "compare penalties: ridge, elastic nets and the lasso cross-validated on the same folds (Enter adopts one)"
+            }
+            Action::Stability => {
+                "stability selection: each feature's selection probability over 100 half-samples"
+            }
             Action::Accept => "accept / apply",
             Action::Back => "close / cancel",
             Action::ToggleItem => "include / exclude the feature",
@@ -224,6 +234,8 @@ macro_rules! pane_actions {
             | Action::Settings
             | Action::Restore
             | Action::Collinearity
+            | Action::Compare
+            | Action::Stability
     };
 }
 pub(crate) use pane_actions;

@@ -78,11 +78,65 @@ pub enum Overlay {
     None,
     Help,
     Log,
-    /// the collinearity of the features on screen (key `c`)
-    Collinearity(Arc<super::worker::Diagnosis>),
+    /// the collinearity of the features on screen (key `c`), one feature under the cursor
+    Collinearity(CollinearityView),
+    /// the compare view (key `p`): models on the same folds, one row under the cursor
+    Compare(CompareView),
+    /// the stability view (key `b`): selection probabilities, one feature under the cursor
+    Stability(StabilityView),
     Prompt(Prompt),
     Picker(Picker),
     Settings(Settings),
+}
+
+/// The collinearity overlay's diagnosis and the feature under its cursor (an index into
+/// the diagnosed columns, `data.d.columns`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CollinearityView {
+    pub data: Arc<super::worker::Diagnosis>,
+    pub cursor: usize,
+}
+
+/// The compare view's models and the row under its cursor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CompareView {
+    pub data: Arc<super::insight::Comparison>,
+    pub cursor: usize,
+}
+
+/// The stability view's result and the feature under its cursor (an index into
+/// [`StabilityView::order`]).
+#[derive(Debug, Clone)]
+pub struct StabilityView {
+    pub data: Arc<super::insight::StabilityReport>,
+    pub cursor: usize,
+}
+
+impl StabilityView {
+    /// The features in display order: the most stable first (largest probability in the
+    /// region), then by name.
+    pub fn order(&self) -> Vec<usize> {
+        let r = &self.data.result;
+        let mut v: Vec<usize> = (0..self.data.features.len()).collect();
+        v.sort_by(|&a, &b| {
+            let pa = r.max_probability.get(a).copied().unwrap_or(0.0);
+            let pb = r.max_probability.get(b).copied().unwrap_or(0.0);
+            pb.total_cmp(&pa)
+                .then_with(|| self.data.features[a].cmp(&self.data.features[b]))
+        });
+        v
+    }
+
+    /// The feature under the cursor.
+    pub fn feature(&self) -> Option<usize> {
+        self.order().get(self.cursor).copied()
+    }
+}
+
+impl PartialEq for StabilityView {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.data, &other.data) && self.cursor == other.cursor
+    }
 }
 
 /// A previous path kept for comparison (see [`App::ghost`]).
@@ -257,6 +311,8 @@ impl App {
             Overlay::Help => Mode::Help,
             Overlay::Log => Mode::Log,
             Overlay::Collinearity(_) => Mode::Collinearity,
+            Overlay::Compare(_) => Mode::Compare,
+            Overlay::Stability(_) => Mode::Stability,
             Overlay::Picker(_) => Mode::Picker,
             Overlay::Settings(_) => Mode::Settings,
             _ => Mode::Normal,
@@ -457,6 +513,15 @@ impl App {
             } => match p.stage {
                 Stage::Path => format!("path {}/{}", p.done, p.total),
                 Stage::Cv => format!("cv fold {}/{}", (p.done + 1).min(p.total), p.total),
+                Stage::Models => format!(
+                    "comparing model {}/{} (Esc cancels)",
+                    (p.done + 1).min(p.total),
+                    p.total
+                ),
+                Stage::Subsamples => format!(
+                    "stability: {}/{} subsample paths (Esc cancels)",
+                    p.done, p.total
+                ),
                 Stage::Read { per_sec } => reading_text(p.done, p.total, per_sec),
             },
         }

@@ -13,6 +13,8 @@ pub mod action;
 pub mod app;
 pub mod axis;
 pub mod export;
+pub mod insight;
+pub mod insight_keys;
 pub mod keymap;
 pub mod recovery;
 pub mod script;

@@ -14,6 +14,7 @@ use crate::solver::{CvResult, PathResult};
 use crate::workflow::{DataSource, EMBEDDED_NAME};
 
 use super::app::{App, Overlay};
+use super::insight::{Comparison, StabilityReport};
 use super::keymap::{BINDINGS, Key};
 use super::update::{Effect, Msg, update};
 use super::worker::{DataInfo, Job, JobKind, SyncFitter, WorkerMsg};
@@ -24,6 +25,10 @@ pub struct Canned {
     pub info: Arc<DataInfo>,
     pub path: Arc<PathResult>,
     pub cv: Arc<CvResult>,
+    /// the compare view's answer (`p`)
+    pub compared: Arc<Comparison>,
+    /// the stability view's answer (`b`), of the lasso
+    pub stable: Arc<StabilityReport>,
 }
 
 impl Canned {
@@ -43,7 +48,25 @@ impl Canned {
                 },
             };
             let (mut columns, mut info, mut path, mut cv) = (None, None, None, None);
-            for m in f.run(&job) {
+            let (mut compared, mut stable) = (None, None);
+            let lasso = {
+                let mut e = Experiment::default_for(EMBEDDED_NAME, "progression");
+                e.model.kind = crate::solver::ModelKind::Lasso;
+                e
+            };
+            let mut msgs = f.run(&job);
+            for kind in [
+                JobKind::Compare {
+                    exp: Box::new(lasso.clone()),
+                    ratios: crate::solver::compare::DEFAULT_L1_RATIOS.to_vec(),
+                },
+                JobKind::Stability {
+                    exp: Box::new(lasso),
+                },
+            ] {
+                msgs.extend(f.run(&Job { id: 1, kind }));
+            }
+            for m in msgs {
                 match m {
                     WorkerMsg::Loaded(_, c) => columns = Some(c),
                     WorkerMsg::PathReady(_, i, p) => {
@@ -51,16 +74,22 @@ impl Canned {
                         path = Some(p);
                     }
                     WorkerMsg::CvReady(_, c) => cv = Some(c),
+                    WorkerMsg::Compared(_, Ok(c)) => compared = Some(c),
+                    WorkerMsg::Stabilized(_, Ok(s)) => stable = Some(s),
                     _ => {}
                 }
             }
-            match (columns, info, path, cv) {
-                (Some(columns), Some(info), Some(path), Some(cv)) => Canned {
-                    columns,
-                    info,
-                    path,
-                    cv,
-                },
+            match (columns, info, path, cv, compared, stable) {
+                (Some(columns), Some(info), Some(path), Some(cv), Some(compared), Some(stable)) => {
+                    Canned {
+                        columns,
+                        info,
+                        path,
+                        cv,
+                        compared,
+                        stable,
+                    }
+                }
                 _ => panic!("the embedded sample did not fit"),
             }
         })
@@ -199,6 +228,12 @@ impl Session {
                     id,
                     Err("scripted: no diagnosis".into()),
                 )]
+            }
+            (Answer::Done | Answer::PathOnly, JobKind::Compare { .. }) => {
+                vec![WorkerMsg::Compared(id, Ok(c.compared.clone()))]
+            }
+            (Answer::Done | Answer::PathOnly, JobKind::Stability { .. }) => {
+                vec![WorkerMsg::Stabilized(id, Ok(c.stable.clone()))]
             }
             (Answer::Fail, _) => vec![WorkerMsg::Failed(id, "scripted failure".into())],
             (Answer::Cancel, _) => vec![WorkerMsg::Cancelled(id)],

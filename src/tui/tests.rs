@@ -1571,6 +1571,28 @@ fn a_statistics_file_opens_in_the_workbench() {
         5,
         "still the file's folds"
     );
+
+    // the compare view works from the statistics, with the numbers of the whole table
+    let compared = |h: &mut Harness| {
+        h.key(Key::Char('p'));
+        let Overlay::Compare(v) = h.app.overlay.clone() else {
+            panic!("no compare view: {:?}", h.app.status());
+        };
+        h.key(Key::Esc);
+        v.data
+    };
+    let (a, b) = (compared(&mut from_stats), compared(&mut whole));
+    assert_eq!(a.models.len(), b.models.len());
+    for (x, y) in a.models.iter().zip(&b.models) {
+        assert_eq!(x.summary.kind, y.summary.kind);
+        assert!((x.summary.alpha_min / y.summary.alpha_min - 1.0).abs() < 1e-9);
+        assert!((x.summary.cv_min / y.summary.cv_min - 1.0).abs() < 1e-9);
+    }
+    // stability selection refits on rows, which a statistics file does not hold
+    from_stats.key(Key::Char('b'));
+    assert!(matches!(from_stats.app.overlay, Overlay::None));
+    let (_, text) = from_stats.app.status().cloned().unwrap();
+    assert!(text.contains("statistics do not hold"), "{text}");
 }
 
 /// A statistics file that cannot be read is an error state, not a blank workbench.
@@ -1694,9 +1716,10 @@ fn the_first_job_of_a_session_reuses_cached_statistics() {
 fn the_collinearity_overlay_shows_vifs_pairs_and_the_heatmap() {
     let mut h = Harness::new();
     h.key(Key::Char('c'));
-    let Overlay::Collinearity(d) = &h.app.overlay else {
+    let Overlay::Collinearity(v) = &h.app.overlay else {
         panic!("no overlay: {:?}", h.app.status());
     };
+    let d = &v.data;
     let s1 = d.features.iter().position(|f| f == "s1").unwrap();
     let vif = d.d.vif[d.d.columns.iter().position(|&j| j == s1).unwrap()].unwrap();
     assert!((vif - 59.20).abs() < 0.01, "{vif}");
@@ -1715,4 +1738,244 @@ fn the_collinearity_overlay_shows_vifs_pairs_and_the_heatmap() {
     }
     h.key(Key::Char('c'));
     assert!(matches!(h.app.overlay, Overlay::None));
+}
+
+/// The cv result of `exp` on the embedded sample, fitted on its own.
+fn cv_alone(exp: &Experiment) -> (Arc<crate::solver::PathResult>, Arc<crate::solver::CvResult>) {
+    let msgs = SyncFitter::new().run(&Job {
+        id: 1,
+        kind: JobKind::Fit {
+            exp: Box::new(exp.clone()),
+            source: DataSource::Embedded,
+            reload: true,
+            stats: None,
+        },
+    });
+    let path = msgs.iter().find_map(|m| match m {
+        WorkerMsg::PathReady(_, _, p) => Some(p.clone()),
+        _ => None,
+    });
+    let cv = msgs.iter().find_map(|m| match m {
+        WorkerMsg::CvReady(_, c) => Some(c.clone()),
+        _ => None,
+    });
+    (path.expect("a path"), cv.expect("a cv"))
+}
+
+/// `p` cross-validates ridge, three elastic nets and the lasso on the fit's folds and
+/// opens the compare view on the model on screen; each row is what a fit of that model
+/// alone gives; Enter adopts a row (a refit, the old path as the ghost); `p` closes.
+#[test]
+fn the_compare_view_matches_each_model_alone_and_adopts_a_row() {
+    let mut h = Harness::new();
+    h.key(Key::Char('p'));
+    let Overlay::Compare(v) = h.app.overlay.clone() else {
+        panic!("no compare view: {:?}", h.app.status());
+    };
+    assert!(!h.app.busy());
+    let ratios: Vec<f64> = v.data.models.iter().map(|m| m.summary.l1_ratio).collect();
+    assert_eq!(ratios, crate::solver::compare::DEFAULT_L1_RATIOS);
+    assert_eq!(v.cursor, 4, "the lasso on screen is the cursor's row");
+    for m in &v.data.models {
+        let exp = super::insight::with_mix(&h.app.exp, m.summary.l1_ratio);
+        let (path, cv) = cv_alone(&exp);
+        assert_eq!(m.summary.kind, exp.model.kind);
+        assert_eq!(m.alphas, path.alphas, "{:?}", m.summary.kind);
+        assert_eq!(m.cv_mean, cv.cv_mean);
+        assert_eq!(m.summary.alpha_min, cv.alpha_min);
+        assert_eq!(m.summary.alpha_1se, cv.alpha_1se);
+        assert_eq!(m.summary.nonzero_min, path.n_nonzero[cv.index_min]);
+    }
+    let best = v.data.best.expect("a best model");
+    let lowest = v
+        .data
+        .models
+        .iter()
+        .map(|m| m.summary.cv_min)
+        .fold(f64::INFINITY, f64::min);
+    assert_eq!(v.data.models[best].summary.cv_min, lowest);
+    for (w, hh, ascii) in [(120, 40, false), (80, 24, false), (80, 24, true)] {
+        h.app.glyphs = Glyphs::new(ascii);
+        let t = screen(&mut h.app, w, hh);
+        let text = text_of(t.backend().buffer());
+        assert!(text.contains("compare penalties"), "{text}");
+        assert!(
+            text.contains("elastic-net") && text.contains("ridge"),
+            "{text}"
+        );
+        let name = format!(
+            "compare_{}_{w}x{hh}",
+            if ascii { "ascii" } else { "unicode" }
+        );
+        insta::assert_snapshot!(name, t.backend());
+    }
+    // Home: ridge; Enter adopts it and refits; the lasso stays as the ghost
+    h.key(Key::Home);
+    h.key(Key::Enter);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(h.app.exp.model.kind, ModelKind::Ridge);
+    assert!(h.app.dirty);
+    assert!(h.app.ghost.is_some(), "the lasso's path stays dimmed");
+    let status = h.app.status().map(|s| s.1.clone()).unwrap_or_default();
+    assert!(status.contains("adopted ridge"), "{status}");
+    // an elastic net row sets its l1_ratio
+    h.key(Key::Char('p'));
+    h.key(Key::Down);
+    h.key(Key::Down);
+    h.key(Key::Enter);
+    assert_eq!(h.app.exp.model.kind, ModelKind::ElasticNet);
+    assert_eq!(h.app.exp.model.l1_ratio, Some(0.5));
+    // p and Esc close without a change
+    h.key(Key::Char('p'));
+    h.key(Key::Char('p'));
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(h.app.exp.model.l1_ratio, Some(0.5));
+}
+
+/// `b` runs stability selection of the lasso on the worker and opens the view: the
+/// settings and the bound, the selected set, the stability path and the table, most
+/// stable first; Enter selects the feature under the cursor in the panes.
+#[test]
+fn the_stability_view_lists_features_and_selects_one_in_the_panes() {
+    let mut h = Harness::new();
+    h.key(Key::Char('b'));
+    let Overlay::Stability(v) = h.app.overlay.clone() else {
+        panic!("no stability view: {:?}", h.app.status());
+    };
+    let r = &v.data.result;
+    assert_eq!(r.subsamples.len(), 100, "50 complementary pairs");
+    assert_eq!(v.data.features, h.app.names());
+    assert_eq!(v.data.alphas, h.app.path.as_ref().unwrap().alphas);
+    // most stable first; the selected set is the features at or over the threshold
+    let order = v.order();
+    let p: Vec<f64> = order.iter().map(|&j| r.max_probability[j]).collect();
+    assert!(p.windows(2).all(|w| w[0] >= w[1]), "{p:?}");
+    for &j in &order {
+        assert_eq!(
+            r.selected.contains(&j),
+            r.max_probability[j] >= 0.75,
+            "{}",
+            v.data.features[j]
+        );
+    }
+    for (w, hh, ascii) in [(120, 40, false), (80, 24, false), (80, 24, true)] {
+        h.app.glyphs = Glyphs::new(ascii);
+        let t = screen(&mut h.app, w, hh);
+        let text = text_of(t.backend().buffer());
+        assert!(
+            text.contains("50 complementary pairs of half-samples (100 fits)"),
+            "{text}"
+        );
+        assert!(text.contains("selected"), "{text}");
+        let name = format!(
+            "stability_{}_{w}x{hh}",
+            if ascii { "ascii" } else { "unicode" }
+        );
+        insta::assert_snapshot!(name, t.backend());
+    }
+    // the second feature of the table becomes the panes' selection
+    h.key(Key::Down);
+    h.key(Key::Enter);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    assert_eq!(h.app.selected, order[1]);
+    let t = screen(&mut h.app, 120, 40);
+    let name = &h.app.names()[order[1]];
+    let status = h.app.status().map(|s| s.1.clone()).unwrap_or_default();
+    assert!(status.contains(&format!("{name} selected")), "{status}");
+    assert!(text_of(t.backend().buffer()).contains(name.as_str()));
+    // ridge selects nothing: b says so and starts no job
+    h.key(Key::Char('{'));
+    assert_eq!(h.app.exp.model.kind, ModelKind::Ridge);
+    let eff = update(&mut h.app, Msg::Key(Key::Char('b')));
+    assert!(eff.is_empty());
+    let status = h.app.status().map(|s| s.1.clone()).unwrap_or_default();
+    assert!(status.contains("needs a model that selects"), "{status}");
+}
+
+/// The heavy views run as worker jobs: their progress shows in the status line, Esc
+/// cancels them, and a cancelled job opens nothing.
+#[test]
+fn heavy_views_report_progress_and_cancel_with_esc() {
+    use crate::solver::{Progress, Stage};
+    let mut h = Harness::new();
+    for (key, stage, text) in [
+        (
+            'b',
+            Stage::Subsamples,
+            "stability: 12/100 subsample paths (Esc cancels)",
+        ),
+        ('p', Stage::Models, "comparing model 3/5 (Esc cancels)"),
+    ] {
+        let eff = update(&mut h.app, Msg::Key(Key::Char(key)));
+        let id = match eff.as_slice() {
+            [Effect::Submit(job)] => job.id,
+            other => panic!("{other:?}"),
+        };
+        assert!(h.app.busy());
+        let done = if stage == Stage::Subsamples { 12 } else { 2 };
+        let total = if stage == Stage::Subsamples { 100 } else { 5 };
+        update(
+            &mut h.app,
+            Msg::Worker(WorkerMsg::Progress(id, Progress { stage, done, total })),
+        );
+        assert_eq!(h.app.worker_text(), text);
+        // a second heavy key while one runs waits
+        update(&mut h.app, Msg::Key(Key::Char(key)));
+        assert!(
+            h.app
+                .status()
+                .is_some_and(|s| s.1.contains("wait for the running job"))
+        );
+        let eff = update(&mut h.app, Msg::Key(Key::Esc));
+        assert!(eff.iter().any(|e| matches!(e, Effect::Cancel)), "{eff:?}");
+        assert!(!h.app.busy());
+        update(&mut h.app, Msg::Worker(WorkerMsg::Cancelled(id)));
+        assert!(matches!(h.app.overlay, Overlay::None));
+    }
+}
+
+/// In the collinearity overlay Up/Down move a cursor over the features (the list scrolls
+/// with it) and Enter selects the feature in the panes, so the path draws it bold.
+#[test]
+fn the_collinearity_cursor_selects_a_feature_in_the_panes() {
+    let mut h = Harness::new();
+    h.app.size = (80, 24);
+    h.key(Key::Char('c'));
+    let Overlay::Collinearity(v) = &h.app.overlay else {
+        panic!("no overlay: {:?}", h.app.status());
+    };
+    let data = v.data.clone();
+    let n = data.d.columns.len();
+    for _ in 0..n + 3 {
+        h.key(Key::Down);
+    }
+    let Overlay::Collinearity(v) = &h.app.overlay else {
+        panic!("closed");
+    };
+    assert_eq!(v.cursor, n - 1, "the cursor stops at the last feature");
+    let line = super::view::overlays::collinearity_row(&data, n - 1);
+    let shown = super::view::overlays::scroll_height(80, 24);
+    assert!(
+        h.app.scroll <= line && line < h.app.scroll + shown,
+        "the cursor's row is on screen: {} {line} {shown}",
+        h.app.scroll
+    );
+    let t = screen(&mut h.app, 80, 24);
+    let last = &data.features[data.d.columns[n - 1]];
+    assert!(
+        text_of(t.backend().buffer()).contains(&format!("▶{last}")),
+        "{}",
+        text_of(t.backend().buffer())
+    );
+    h.key(Key::Up);
+    h.key(Key::Enter);
+    assert!(matches!(h.app.overlay, Overlay::None));
+    let j = data.d.columns[n - 2];
+    assert_eq!(h.app.selected, j);
+    let t = screen(&mut h.app, 120, 40);
+    let text = text_of(t.backend().buffer());
+    assert!(
+        text.contains(&format!("Path (log alpha →): {}", data.features[j])),
+        "{text}"
+    );
 }

@@ -150,7 +150,7 @@ pub fn start(app: &mut App) -> Vec<Effect> {
     vec![submit_fit(app, true)]
 }
 
-fn next_id(app: &mut App) -> u64 {
+pub(super) fn next_id(app: &mut App) -> u64 {
     app.last_id += 1;
     app.last_id
 }
@@ -277,12 +277,15 @@ fn on_worker(app: &mut App, w: WorkerMsg) -> Vec<Effect> {
             app.job = JobState::Idle;
             match d {
                 Ok(d) => {
-                    app.overlay = Overlay::Collinearity(d);
+                    app.overlay =
+                        Overlay::Collinearity(super::app::CollinearityView { data: d, cursor: 0 });
                     app.scroll = 0;
                 }
                 Err(e) => app.set_status(Level::Info, e),
             }
         }
+        WorkerMsg::Compared(_, c) => super::insight_keys::compared(app, c),
+        WorkerMsg::Stabilized(_, r) => super::insight_keys::stabilized(app, r),
         WorkerMsg::Failed(_, e) => {
             app.load_error = Some(e.clone());
             app.set_status(Level::Error, e);
@@ -400,6 +403,22 @@ fn on_key(app: &mut App, key: Key) -> Vec<Effect> {
     match app.mode() {
         super::keymap::Mode::Picker => on_picker(app, action),
         super::keymap::Mode::Settings => super::settings::on_settings(app, action),
+        super::keymap::Mode::Compare => super::insight_keys::on_compare(app, action),
+        super::keymap::Mode::Collinearity
+            if matches!(action, Action::LineUp | Action::LineDown | Action::Accept) =>
+        {
+            let eff = super::insight_keys::on_collinearity(app, action);
+            follow_cursor(app);
+            eff
+        }
+        super::keymap::Mode::Stability => {
+            let n = match &app.overlay {
+                Overlay::Stability(v) => v.data.features.len(),
+                _ => 0,
+            };
+            let page = super::view::stability::page(app.size.0, app.size.1, n);
+            super::insight_keys::on_stability(app, action, page)
+        }
         super::keymap::Mode::Help
         | super::keymap::Mode::Log
         | super::keymap::Mode::Collinearity
@@ -458,6 +477,8 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
                 })];
             }
         }
+        Action::Compare => return super::insight_keys::start_compare(app),
+        Action::Stability => return super::insight_keys::start_stability(app),
         Action::Log => {
             // the newest entries first in view: open at the bottom
             app.overlay = Overlay::Log;
@@ -482,13 +503,13 @@ pub fn act(app: &mut App, action: Action, confirm: bool) -> Vec<Effect> {
             }
         }
         Action::NextPane | Action::PrevPane => {
-            let wide = app.size.0 >= 120 && app.size.1 >= 32;
-            let medium = app.size.0 >= 80 && app.size.1 >= 20;
-            let order: &[Pane] = if wide || medium {
-                &[Pane::Path, Pane::Cv]
-            } else {
-                &[Pane::Bars, Pane::Path, Pane::Cv]
-            };
+            use super::view::{Tier, tier};
+            let order: &[Pane] =
+                if matches!(tier(app.size.0, app.size.1), Tier::Wide | Tier::Medium) {
+                    &[Pane::Path, Pane::Cv]
+                } else {
+                    &[Pane::Bars, Pane::Path, Pane::Cv]
+                };
             let i = order.iter().position(|p| *p == app.pane).unwrap_or(0);
             let n = order.len();
             let j = if action == Action::NextPane {
@@ -734,6 +755,22 @@ fn scroll(app: &mut App, action: Action) {
         Action::Top => 0,
         _ => usize::MAX,
     };
+    clamp_scroll(app);
+}
+
+/// Scroll the collinearity overlay so that its cursor's row is on screen.
+fn follow_cursor(app: &mut App) {
+    let Overlay::Collinearity(v) = &app.overlay else {
+        return;
+    };
+    let (w, h) = app.size;
+    let line = super::view::overlays::collinearity_row(&v.data, v.cursor);
+    let shown = super::view::overlays::scroll_height(w, h).max(1);
+    if line < app.scroll {
+        app.scroll = line;
+    } else if line >= app.scroll + shown {
+        app.scroll = line + 1 - shown;
+    }
     clamp_scroll(app);
 }
 

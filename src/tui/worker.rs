@@ -22,6 +22,8 @@ use crate::solver::{
 };
 use crate::workflow::{DataSource, Setup, setup};
 
+use super::insight::{Basis, Comparison, StabilityReport, compare, rows_of, stability_of};
+
 /// The worker thread's name; the panic hook uses it to tell worker panics from UI ones.
 pub const WORKER_THREAD: &str = "regscope-worker";
 
@@ -39,6 +41,13 @@ pub enum JobKind {
     },
     /// The collinearity of the features of the current setup (or statistics).
     Diagnose,
+    /// Cross-validate one model per l1_ratio on the current setup's folds.
+    Compare {
+        exp: Box<Experiment>,
+        ratios: Vec<f64>,
+    },
+    /// Stability selection of the experiment's model on the current setup's rows.
+    Stability { exp: Box<Experiment> },
     /// One warm-started fit at an alpha off the grid, on the current setup.
     Point {
         exp: Box<Experiment>,
@@ -82,6 +91,10 @@ pub enum WorkerMsg {
     PointReady(JobId, f64, Arc<PathResult>),
     /// The collinearity of the features on screen, or why there is none.
     Diagnosed(JobId, Result<Arc<Diagnosis>, String>),
+    /// The compare view's models, or why there are none.
+    Compared(JobId, Result<Arc<Comparison>, String>),
+    /// The stability view's selection probabilities, or why there are none.
+    Stabilized(JobId, Result<Arc<StabilityReport>, String>),
     Failed(JobId, String),
     Cancelled(JobId),
     Panicked(JobId, String),
@@ -96,6 +109,8 @@ impl WorkerMsg {
             | WorkerMsg::CvReady(id, _)
             | WorkerMsg::PointReady(id, _, _)
             | WorkerMsg::Diagnosed(id, _)
+            | WorkerMsg::Compared(id, _)
+            | WorkerMsg::Stabilized(id, _)
             | WorkerMsg::Failed(id, _)
             | WorkerMsg::Cancelled(id)
             | WorkerMsg::Panicked(id, _) => *id,
@@ -417,7 +432,40 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
             };
             send(WorkerMsg::Diagnosed(id, msg));
         }
+        JobKind::Compare { exp, ratios } => {
+            let msg = match basis(cache) {
+                None => Err("no data is loaded yet".to_string()),
+                Some((b, _)) => match compare(exp, ratios, b, &ctl) {
+                    Ok(Ok(c)) => Ok(Arc::new(c)),
+                    Ok(Err(_)) => return send(WorkerMsg::Cancelled(id)),
+                    Err(e) => Err(e),
+                },
+            };
+            send(WorkerMsg::Compared(id, msg));
+        }
+        JobKind::Stability { exp } => {
+            let msg = match basis(cache) {
+                None => Err("no data is loaded yet".to_string()),
+                Some((b, features)) => match stability_of(exp, rows_of(&b), &features, &ctl) {
+                    Ok(Ok(r)) => Ok(Arc::new(r)),
+                    Ok(Err(_)) => return send(WorkerMsg::Cancelled(id)),
+                    Err(e) => Err(e),
+                },
+            };
+            send(WorkerMsg::Stabilized(id, msg));
+        }
     }
+}
+
+/// What the fit on screen was made from, with its feature names: the statistics
+/// design, else the rows in memory.
+fn basis(cache: &mut Cache) -> Option<(Basis<'_>, Vec<String>)> {
+    if let Some((_, design)) = &mut cache.design {
+        let features = design.provenance.features.clone();
+        return Some((Basis::Design(design), features));
+    }
+    let s = cache.setup.as_deref()?;
+    Some((Basis::Rows(s), s.features.clone()))
 }
 
 /// A fit on the statistics route: the design is built (streamed with progress, or read

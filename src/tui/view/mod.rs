@@ -10,10 +10,12 @@
 //! ```
 
 pub mod coef_bars;
+pub mod compare;
 pub mod cv_chart;
 pub mod overlays;
 pub mod path_chart;
 mod plot;
+pub mod stability;
 pub mod status;
 
 use ratatui::Frame;
@@ -107,6 +109,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Overlay::Picker(pk) => overlays::picker(app, pk, body, buf),
         Overlay::Settings(st) => overlays::settings(app, st, body, buf),
         Overlay::Collinearity(d) => overlays::collinearity(app, d, body, buf),
+        Overlay::Compare(v) => compare::render(app, v, body, buf),
+        Overlay::Stability(v) => stability::render(app, v, body, buf),
         // the prompt is drawn in the status line
         Overlay::None | Overlay::Prompt(_) => {}
     }

@@ -8,13 +8,15 @@ use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::put_str;
 use crate::data::ColumnKind;
-use crate::tui::app::{App, Level, MIN_H, MIN_W, Overlay, Picker, Prompt, PromptKind, Settings};
+use crate::tui::app::{
+    App, CollinearityView, Level, MIN_H, MIN_W, Overlay, Picker, Prompt, PromptKind, Settings,
+};
 use crate::tui::axis::num_sig;
 use crate::tui::keymap::{Mode, help_rows};
 use crate::tui::settings::FIELDS;
 use crate::tui::worker::Diagnosis;
 
-fn boxed(app: &App, area: Rect, title: &str, buf: &mut Buffer) -> Rect {
+pub(super) fn boxed(app: &App, area: Rect, title: &str, buf: &mut Buffer) -> Rect {
     Clear.render(area, buf);
     let block = Block::bordered()
         .border_set(app.glyphs.border)
@@ -37,7 +39,7 @@ fn centered(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 /// The body of the main layout at a screen size (between header and footer).
-fn body_of(w: u16, h: u16) -> Rect {
+pub(super) fn body_of(w: u16, h: u16) -> Rect {
     Rect::new(0, 2, w, h.saturating_sub(3))
 }
 
@@ -49,7 +51,7 @@ fn help_rect(area: Rect) -> Rect {
     )
 }
 
-fn log_rect(area: Rect) -> Rect {
+pub(super) fn log_rect(area: Rect) -> Rect {
     centered(
         area,
         area.width.saturating_sub(4),
@@ -57,7 +59,7 @@ fn log_rect(area: Rect) -> Rect {
     )
 }
 
-fn inner_of(r: Rect) -> Rect {
+pub(super) fn inner_of(r: Rect) -> Rect {
     Rect::new(
         r.x.saturating_add(1),
         r.y.saturating_add(1),
@@ -125,7 +127,15 @@ pub fn help_lines(app: &App, width: u16) -> Vec<(String, String)> {
         }
     };
     let g = &app.glyphs;
-    for mode in [Mode::Normal, Mode::Picker, Mode::Settings, Mode::Help] {
+    for mode in [
+        Mode::Normal,
+        Mode::Picker,
+        Mode::Settings,
+        Mode::Collinearity,
+        Mode::Compare,
+        Mode::Stability,
+        Mode::Help,
+    ] {
         section(&mut rows, &format!("{}:", mode.name()));
         for (k, d) in help_rows(mode) {
             add(&mut rows, k, d);
@@ -218,9 +228,12 @@ pub fn max_scroll(app: &App, w: u16, h: u16) -> usize {
             let inner = inner_of(log_rect(body));
             (inner, log_lines(app, inner.width).len())
         }
-        Overlay::Collinearity(ref d) => {
+        Overlay::Collinearity(ref v) => {
             let inner = inner_of(log_rect(body));
-            (inner, collinearity_lines(app, d, inner.width).len())
+            (
+                inner,
+                collinearity_lines(app, &v.data, v.cursor, inner.width).len(),
+            )
         }
         _ => return 0,
     };
@@ -245,7 +258,7 @@ fn scrolled_box(
 }
 
 /// "12-28 of 60" when a list does not fit, else "".
-fn position(off: usize, shown: usize, total: usize) -> String {
+pub(super) fn position(off: usize, shown: usize, total: usize) -> String {
     if total <= shown {
         String::new()
     } else {
@@ -350,7 +363,7 @@ type Spans = Vec<(String, ratatui::style::Style)>;
 /// The collinearity overlay's lines at an inner width: the condition number, the VIF
 /// bars with the 5 and 10 guides, the most correlated pairs, and the correlation heatmap
 /// (a glyph per |r| band and the sign beside it, so it reads without colour and in ASCII).
-pub fn collinearity_lines(app: &App, diag: &Diagnosis, width: u16) -> Vec<Spans> {
+pub fn collinearity_lines(app: &App, diag: &Diagnosis, cursor: usize, width: u16) -> Vec<Spans> {
     let (t, g) = (&app.theme, &app.glyphs);
     let d = &diag.d;
     let names: Vec<&str> = d
@@ -394,13 +407,18 @@ pub fn collinearity_lines(app: &App, diag: &Diagnosis, width: u16) -> Vec<Spans>
     let bar_w = usize::from(width).saturating_sub(name_w + 14).min(40);
     out.push(line(
         format!(
-            "{:<name_w$}  {:>8}  VIF (guides at 5 and 10)",
+            " {:<name_w$} {:>8}  VIF (guides at 5 and 10)",
             "feature", ""
         ),
         t.dim(),
     ));
     for (a, n) in names.iter().enumerate() {
-        let mut l: Spans = vec![(format!("{:<name_w$}  ", short(n)), t.plain())];
+        let (mark, name_style) = if a == cursor {
+            (g.select, t.selected())
+        } else {
+            (" ", t.plain())
+        };
+        let mut l: Spans = vec![(format!("{mark}{:<name_w$} ", short(n)), name_style)];
         match d.vif[a] {
             None => l.push(("     inf  aliased".to_string(), t.error())),
             Some(v) => {
@@ -489,15 +507,27 @@ pub fn collinearity_lines(app: &App, diag: &Diagnosis, width: u16) -> Vec<Spans>
     out
 }
 
-pub fn collinearity(app: &App, diag: &Diagnosis, area: Rect, buf: &mut Buffer) {
+/// The line of feature `a`'s VIF bar in [`collinearity_lines`] (`a` indexes the
+/// diagnosed columns): below the condition number, the constant features if any, a
+/// blank line and the header.
+pub fn collinearity_row(diag: &Diagnosis, a: usize) -> usize {
+    3 + usize::from(!diag.d.constant.is_empty()) + a
+}
+
+/// Lines a scrolling overlay shows at a screen size.
+pub fn scroll_height(w: u16, h: u16) -> usize {
+    usize::from(inner_of(log_rect(body_of(w, h))).height)
+}
+
+pub fn collinearity(app: &App, v: &CollinearityView, area: Rect, buf: &mut Buffer) {
     let r = log_rect(area);
-    let lines = collinearity_lines(app, diag, inner_of(r).width);
+    let lines = collinearity_lines(app, &v.data, v.cursor, inner_of(r).width);
     let (inner, off) = scrolled_box(
         app,
         r,
         lines.len(),
         "collinearity of the features",
-        "Up/Down scroll, c or Esc closes",
+        "Up/Down choose, Enter selects in the panes, c or Esc closes",
         buf,
     );
     for (i, spans) in lines

@@ -61,6 +61,27 @@ impl Plot {
         }
     }
 
+    /// A curve across the columns: `row_at(c)` is its row at column `c` (`None`: not
+    /// drawn there). Neighbouring points more than a row apart are joined by a vertical
+    /// run, so steep stretches stay connected.
+    pub fn curve(&mut self, row_at: impl Fn(u16) -> Option<u16>, ch: char, style: Style, prio: u8) {
+        let mut prev: Option<u16> = None;
+        for x in 0..self.w {
+            let Some(r) = row_at(x) else {
+                prev = None;
+                continue;
+            };
+            match prev {
+                Some(pr) if pr.abs_diff(r) > 1 => {
+                    let (a, b) = if pr < r { (pr + 1, r) } else { (r, pr - 1) };
+                    self.vrun(x, a, b, ch, style, prio);
+                }
+                _ => self.put(x, r, ch, style, prio),
+            }
+            prev = Some(r);
+        }
+    }
+
     pub fn text(&mut self, x: u16, y: u16, s: &str, style: Style, prio: u8) {
         for (i, ch) in s.chars().enumerate() {
             let Ok(i) = u16::try_from(i) else { break };
