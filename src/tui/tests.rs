@@ -1637,6 +1637,13 @@ fn a_new_mix_keeps_the_previous_path_as_a_ghost() {
     let t = screen(&mut h.app, 120, 40);
     let text = text_of(t.backend().buffer());
     assert!(text.contains("dim: lasso 1se: +"), "{text}");
+    for (w, hh, ascii) in [(120, 40, false), (80, 24, false), (80, 24, true)] {
+        h.app.glyphs = Glyphs::new(ascii);
+        let t = screen(&mut h.app, w, hh);
+        let name = format!("ghost_{}_{w}x{hh}", if ascii { "ascii" } else { "unicode" });
+        insta::assert_snapshot!(name, t.backend());
+    }
+    h.app.glyphs = Glyphs::UNICODE;
     // ASCII draws the ghost with ':' on the character grid
     h.app.glyphs = Glyphs::ASCII;
     let colons = |app: &mut App| {
@@ -1724,7 +1731,7 @@ fn the_collinearity_overlay_shows_vifs_pairs_and_the_heatmap() {
     let vif = d.d.vif[d.d.columns.iter().position(|&j| j == s1).unwrap()].unwrap();
     assert!((vif - 59.20).abs() < 0.01, "{vif}");
     assert!(!h.app.busy());
-    for (w, hh, ascii) in [(120, 40, false), (80, 24, true)] {
+    for (w, hh, ascii) in [(120, 40, false), (80, 24, false), (80, 24, true)] {
         h.app.glyphs = Glyphs::new(ascii);
         let t = screen(&mut h.app, w, hh);
         let text = text_of(t.backend().buffer());

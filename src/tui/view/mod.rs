@@ -188,10 +188,13 @@ fn pane_title(app: &App, p: Pane) -> String {
                 });
                 format!(" | dim: {}{mix}{changes}", g.path.kind.name())
             });
-            format!(
-                "Path (log alpha {arrow}){sel}{ghost}{}",
-                stale(app.path_stale())
-            )
+            // with a ghost the axis note gives way to the list of changes
+            let axis = if ghost.is_empty() {
+                format!(" (log alpha {arrow})")
+            } else {
+                String::new()
+            };
+            format!("Path{axis}{sel}{ghost}{}", stale(app.path_stale()))
         }
         Pane::Cv => {
             let (m, s, tr) = (app.glyphs.mean, app.glyphs.vline, app.glyphs.train);
