@@ -21,5 +21,7 @@ pub mod heap;
 pub mod pipeline;
 pub mod report;
 pub mod solver;
+#[cfg(test)]
+mod testing;
 pub mod tui;
 pub mod workflow;

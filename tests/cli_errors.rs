@@ -2,36 +2,9 @@
 //! and what to do, a non-zero exit code, and no panic or backtrace.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A fresh folder under the system temp dir, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new() -> Scratch {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "regscope-cli-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-
-    fn file(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, text).unwrap();
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+mod common;
+use common::Scratch;
 
 fn diabetes() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/diabetes.csv")
@@ -39,10 +12,7 @@ fn diabetes() -> PathBuf {
 
 /// Run regscope; assert failure with exit code 1 and one stderr line containing every needle.
 fn fails_with(args: &[&str], needles: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(args)
-        .output()
-        .expect("run regscope");
+    let out = common::regscope_in(args, None);
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert_eq!(out.status.code(), Some(1), "args {args:?}: stderr {err}");
     assert!(out.stdout.is_empty(), "nothing on stdout on error");
@@ -162,7 +132,7 @@ fn config(t: &Scratch, model: &str, extra: &str) -> PathBuf {
     let data = diabetes();
     t.file(
         "exp.toml",
-        &format!(
+        format!(
             "[data]\npath = \"{}\"\ntarget = \"progression\"\n\n[model]\n{model}\n{extra}",
             data.display()
         ),
@@ -248,10 +218,7 @@ fn bad_flag_values() {
 
 #[test]
 fn usage_errors_exit_2_with_help() {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(["path", "--format", "xml"])
-        .output()
-        .unwrap();
+    let out = common::regscope_in(&["path", "--format", "xml"], None);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--format"));
 }
@@ -259,10 +226,7 @@ fn usage_errors_exit_2_with_help() {
 #[test]
 fn help_explains_with_examples() {
     for args in [&["--help"][..], &["path", "--help"], &["cv", "--help"]] {
-        let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-            .args(args)
-            .output()
-            .unwrap();
+        let out = common::regscope_in(args, None);
         assert!(out.status.success());
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("Example"), "{args:?}: {text}");
@@ -272,10 +236,7 @@ fn help_explains_with_examples() {
 
 #[test]
 fn headless_json_on_the_embedded_sample() {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(["cv", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = common::regscope_in(&["cv", "--format", "json"], None);
     assert!(
         out.status.success(),
         "{}",
@@ -291,19 +252,13 @@ fn headless_json_on_the_embedded_sample() {
 
 #[test]
 fn csv_and_table_formats() {
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(["path", "--format", "csv", "--n-alphas", "5"])
-        .output()
-        .unwrap();
+    let out = common::regscope_in(&["path", "--format", "csv", "--n-alphas", "5"], None);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 6);
     assert!(lines[0].starts_with("alpha,intercept,n_nonzero"));
-    let out = Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .args(["cv", "--format", "table", "--n-alphas", "8"])
-        .output()
-        .unwrap();
+    let out = common::regscope_in(&["cv", "--format", "table", "--n-alphas", "8"], None);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -138,9 +138,8 @@ fn csv_has_a_row_per_feature_with_its_vif_and_correlations() {
 
 #[test]
 fn a_statistics_file_gives_the_same_diagnosis_as_the_data() {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("regscope-diagnose-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = common::Scratch::tagged("diagnose");
+    let dir = scratch.0.clone();
     let stats = dir.join("h.stats.arrow");
     let data = sample("hitters.csv");
     regscope(&[
@@ -182,7 +181,6 @@ fn a_statistics_file_gives_the_same_diagnosis_as_the_data() {
     for (x, y) in a.iter().zip(&b) {
         assert!((x - y).abs() <= 1e-9 * x.abs().max(1.0), "{x} vs {y}");
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn fails(args: &[&str]) -> String {
@@ -242,9 +240,8 @@ fn compare_entries_are_what_cv_gives() {
 
 #[test]
 fn compare_from_statistics_reads_them_once_and_equals_cv() {
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("regscope-compare-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = common::Scratch::tagged("compare");
+    let dir = scratch.0.clone();
     let stats = dir.join("h.stats.arrow");
     regscope(&[
         "stats",
@@ -256,7 +253,6 @@ fn compare_from_statistics_reads_them_once_and_equals_cv() {
         stats.to_str().unwrap(),
     ]);
     compare_equals_cv(&["--stats", stats.to_str().unwrap()]);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -315,9 +311,8 @@ fn stability_refuses_what_it_cannot_do() {
     assert!(e.contains("between 0 and 1"), "{e}");
     let e = fails(&["stability", "--stats", "x.stats.arrow"]);
     assert!(e.contains("statistics file"), "{e}");
-    let dir: PathBuf =
-        std::env::temp_dir().join(format!("regscope-stability-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = common::Scratch::tagged("stability");
+    let dir = scratch.0.clone();
     let tiny = dir.join("tiny.csv");
     std::fs::write(&tiny, "a,b,y\n1,2,3\n2,1,4\n3,5,1\n").unwrap();
     let e = fails(&[
@@ -339,5 +334,4 @@ fn stability_refuses_what_it_cannot_do() {
         "y",
     ]);
     assert!(t.contains("no non-constant feature"), "{t}");
-    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -6,6 +6,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+mod common;
+use common::Scratch;
+
 use regscope::config::Experiment;
 use regscope::workflow::DataSource;
 
@@ -15,11 +18,7 @@ fn root() -> &'static Path {
 
 /// regscope run from the repository's folder.
 fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_regscope"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("run regscope")
+    common::regscope_in(args, Some(root()))
 }
 
 fn ok_json(args: &[&str]) -> serde_json::Value {
@@ -41,10 +40,6 @@ fn one_line_error(args: &[&str]) -> String {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("regscope: error: ") && !err.contains("panicked"));
     err
-}
-
-fn scratch() -> tempfile::TempDir {
-    tempfile::tempdir().expect("a scratch folder")
 }
 
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
@@ -128,7 +123,7 @@ fn contradicting_or_unusable_combinations_are_refused_in_one_line() {
 
 #[test]
 fn path_accepts_what_only_cv_would_refuse() {
-    let dir = scratch();
+    let dir = Scratch::new();
     let one = write(dir.path(), "one.csv", "x1,x2,y\n1,2,3\n");
     let out = run(&[
         "path",
@@ -164,7 +159,7 @@ fn path_accepts_what_only_cv_would_refuse() {
 
 #[test]
 fn semicolon_tab_and_pipe_files_are_read_and_the_separator_is_named() {
-    let dir = scratch();
+    let dir = Scratch::new();
     for (sep, shown) in [(";", "';'"), ("\t", "tab"), ("|", "'|'")] {
         let text = format!(
             "a{sep}b{sep}y\n1{sep}2{sep}3\n2{sep}1{sep}4\n3{sep}5{sep}2\n4{sep}3{sep}6\n5{sep}4{sep}5\n6{sep}6{sep}7\n"
@@ -178,7 +173,7 @@ fn semicolon_tab_and_pipe_files_are_read_and_the_separator_is_named() {
 
 #[test]
 fn an_explicit_separator_wins_and_a_bad_one_is_refused() {
-    let dir = scratch();
+    let dir = Scratch::new();
     // with the flag, ',' inside a name is part of it
     let p = write(dir.path(), "f.csv", "a,x;b;y\n1;2;3\n2;1;4\n3;5;2\n4;3;6\n");
     let v = ok_json(&[
@@ -199,7 +194,7 @@ fn an_explicit_separator_wins_and_a_bad_one_is_refused() {
 
 #[test]
 fn decimal_commas_get_a_clear_message() {
-    let dir = scratch();
+    let dir = Scratch::new();
     let p = write(dir.path(), "eu.csv", "a;b;y\n1,5;2;3,25\n2,5;1;4,5\n");
     let e = one_line_error(&["path", "--data", s(&p), "--target", "y"]);
     assert!(
@@ -220,7 +215,7 @@ fn decimal_commas_get_a_clear_message() {
 
 #[test]
 fn a_target_near_the_float_limit_is_refused_and_huge_features_are_not() {
-    let dir = scratch();
+    let dir = Scratch::new();
     let mut text = String::from("x,y\n");
     for i in 0..50 {
         let y = if i == 10 {
@@ -348,7 +343,7 @@ fn csv_holds_markers_intercept_and_standardized_coefficients() {
 
 #[test]
 fn a_folder_as_data_gets_a_proper_message() {
-    let dir = scratch();
+    let dir = Scratch::new();
     let e = one_line_error(&["path", "--data", s(dir.path())]);
     assert!(e.contains("is a folder") && !e.contains("extension"), "{e}");
 }
@@ -402,7 +397,7 @@ fn config_relative_data_paths_are_shown_normalized() {
 
 #[test]
 fn a_duplicated_header_is_noted() {
-    let dir = scratch();
+    let dir = Scratch::new();
     let p = write(dir.path(), "dup.csv", "a,a,y\n1,2,3\n2,1,4\n3,5,2\n4,3,7\n");
     let v = ok_json(&["path", "--data", s(&p), "--target", "y", "--format", "json"]);
     assert!(notes(&v).contains("'a' twice"), "{}", notes(&v));
@@ -412,7 +407,7 @@ fn a_duplicated_header_is_noted() {
 
 #[test]
 fn a_data_file_deleted_or_truncated_after_loading_gives_clear_errors() {
-    let dir = scratch();
+    let dir = Scratch::new();
     let csv = std::fs::read(root().join("sample-data/hitters.csv")).unwrap();
     let p = dir.path().join("h.csv");
     std::fs::write(&p, &csv).unwrap();

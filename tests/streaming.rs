@@ -149,7 +149,8 @@ fn same_numbers(a: &Value, b: &Value, tol: f64, at: &str, out: &mut Vec<String>)
 #[test]
 fn a_statistics_file_gives_the_same_json_as_the_data() {
     let dir = fixtures();
-    let scratch = tempdir();
+    let scratch_dir = common::Scratch::tagged("streaming");
+    let scratch = scratch_dir.0.clone();
     for (case, command, extra) in [
         ("diabetes-lasso-cv", "cv", vec![]),
         ("mtcars-enet-cv", "cv", vec![]),
@@ -189,26 +190,12 @@ fn a_statistics_file_gives_the_same_json_as_the_data() {
             diffs.into_iter().take(5).collect::<Vec<_>>().join("; ")
         );
     }
-    let _ = std::fs::remove_dir_all(&scratch);
-}
-
-/// A fresh folder for this test run.
-fn tempdir() -> PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "regscope-streaming-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    ));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 #[test]
 fn a_folder_of_files_streams_as_one_table() {
-    let dir = tempdir();
+    let dir_dir = common::Scratch::tagged("streaming");
+    let dir = dir_dir.0.clone();
     let src = std::fs::read_to_string(fixtures().join("diabetes-lasso.csv")).unwrap();
     let mut lines = src.lines();
     let header = lines.next().unwrap();
@@ -272,7 +259,6 @@ fn a_folder_of_files_streams_as_one_table() {
             diffs.into_iter().take(5).collect::<Vec<_>>().join("; ")
         );
     }
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A feature near the float limit fits like the same feature in ordinary units: the
@@ -280,7 +266,8 @@ fn a_folder_of_files_streams_as_one_table() {
 /// in-memory route and on the statistics route alike (it was called constant once).
 #[test]
 fn a_column_near_the_float_limit_fits_like_any_other() {
-    let scratch = tempdir();
+    let scratch_dir = common::Scratch::tagged("streaming");
+    let scratch = scratch_dir.0.clone();
     let write = |name: &str, unit: f64| {
         let mut s = String::from("a,b,y\n");
         for i in 0..60 {
@@ -325,7 +312,6 @@ fn a_column_near_the_float_limit_fits_like_any_other() {
         }
         assert!(diffs.is_empty(), "{name}: {}", diffs.join("\n"));
     }
-    let _ = std::fs::remove_dir_all(&scratch);
 }
 
 /// The statistics cache: the second open of an unchanged table reads no row and gives
@@ -333,7 +319,8 @@ fn a_column_near_the_float_limit_fits_like_any_other() {
 #[test]
 fn an_unchanged_table_reuses_its_cached_statistics() {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    let scratch = tempdir();
+    let scratch_dir = common::Scratch::tagged("streaming");
+    let scratch = scratch_dir.0.clone();
     let cache = scratch.join("cache");
     let data = scratch.join("t.csv");
     std::fs::copy(
@@ -382,7 +369,6 @@ fn an_unchanged_table_reuses_its_cached_statistics() {
     std::fs::write(&data, text).unwrap();
     let (_, cached, read) = open(&exp, false);
     assert!(!cached && read == 323, "{cached} {read}");
-    let _ = std::fs::remove_dir_all(&scratch);
 }
 
 /// The statistics of a plain numeric CSV read by the plain-CSV reader, against polars
@@ -456,7 +442,8 @@ fn the_plain_csv_reader_reads_what_polars_reads() {
 
     // missing values in every spelling, CRLF line ends, a fold column, integers beside
     // floats, an unused text column, and no line end after the last row
-    let dir = tempdir();
+    let dir_dir = common::Scratch::tagged("streaming");
+    let dir = dir_dir.0.clone();
     let mut text = String::from("a,note,b,fold,y\r\n");
     for i in 0..3000u64 {
         let a = match i % 97 {
@@ -481,7 +468,6 @@ fn the_plain_csv_reader_reads_what_polars_reads() {
     exp.cv.fold_column = None;
     exp.cv.folds = Some(5);
     assert!(plain_matches_polars(&exp, &path, "messy, shuffled folds"));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// A folder of Parquet files, read a row group at a time, gives the numbers of the same
@@ -489,7 +475,8 @@ fn the_plain_csv_reader_reads_what_polars_reads() {
 #[test]
 fn parquet_row_groups_stream_as_one_table() {
     use polars::prelude::{ParquetWriter, SerReader};
-    let dir = tempdir();
+    let dir_dir = common::Scratch::tagged("streaming");
+    let dir = dir_dir.0.clone();
     let csv = fixtures().join("diabetes-lasso-cv.csv");
     let df = polars::prelude::CsvReadOptions::default()
         .with_has_header(true)
@@ -533,7 +520,6 @@ fn parquet_row_groups_stream_as_one_table() {
         "{}",
         diffs.into_iter().take(5).collect::<Vec<_>>().join("; ")
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 /// One cell of a generated CSV: numbers in several spellings and the missing spellings.
@@ -577,7 +563,8 @@ proptest::proptest! {
             rows[r][c] = v;
         }
         use regscope::data::stream::{Source, accumulate, accumulate_plain};
-        let dir = tempdir();
+        let dir_dir = common::Scratch::tagged("streaming");
+    let dir = dir_dir.0.clone();
         let end = if crlf { "\r\n" } else { "\n" };
         let mut text = format!("a,b,y{end}");
         for r in &rows {
@@ -615,6 +602,5 @@ proptest::proptest! {
             (Err(e), Ok(_)) => proptest::prop_assert!(false, "plain refused what polars read: {}\n{}", e, text),
             (Err(_), Err(_)) => {}
         }
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -4,9 +4,12 @@
 
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+mod common;
+use common::Scratch;
 
 use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 use regscope::config::Experiment;
@@ -47,25 +50,6 @@ struct Session {
 
 fn nz(v: u16) -> NonZeroU16 {
     NonZeroU16::new(v).unwrap()
-}
-
-/// A scratch folder removed on drop (no extra crate).
-struct TempDir(PathBuf);
-impl TempDir {
-    fn new(tag: &str) -> TempDir {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let p =
-            std::env::temp_dir().join(format!("regscope-pty-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        TempDir(p)
-    }
-}
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 impl Session {
@@ -225,7 +209,7 @@ fn assert_restored(raw: &[u8]) {
 
 #[test]
 fn workbench_end_to_end() {
-    let dir = TempDir::new("e2e");
+    let dir = Scratch::tagged("e2e");
     let mut s = Session::start(&[], &[], &dir.0, 40, 120);
     let first = s.wait_ready();
     assert!(first.contains("diabetes.csv"), "{first}");
@@ -349,7 +333,7 @@ fn workbench_end_to_end() {
 
 #[test]
 fn ui_panic_restores_the_terminal_and_exits_non_zero() {
-    let dir = TempDir::new("uipanic");
+    let dir = Scratch::tagged("uipanic");
     let mut s = Session::start(&[], &[("REGSCOPE_TEST_PANIC", "ui")], &dir.0, 30, 100);
     s.wait_ready();
     s.keys("x");
@@ -364,7 +348,7 @@ fn ui_panic_restores_the_terminal_and_exits_non_zero() {
 
 #[test]
 fn worker_panic_is_shown_and_the_ui_keeps_running() {
-    let dir = TempDir::new("wpanic");
+    let dir = Scratch::tagged("wpanic");
     let mut s = Session::start(
         &["--ascii"],
         &[("REGSCOPE_TEST_PANIC", "worker")],
@@ -402,7 +386,7 @@ fn signal(s: &Session, sig: &str) {
 /// is kept, and the next start offers it.
 #[test]
 fn a_signal_keeps_the_unsaved_experiment_and_the_next_start_offers_it() {
-    let dir = TempDir::new("signal");
+    let dir = Scratch::tagged("signal");
     let recovery = dir.0.join("state").join("regscope").join("recovery.toml");
     let mut s = Session::start(&[], &[], &dir.0, 30, 100);
     s.wait_ready();
@@ -442,7 +426,7 @@ fn a_signal_keeps_the_unsaved_experiment_and_the_next_start_offers_it() {
 
 #[test]
 fn a_missing_file_shows_an_error_state_not_ready() {
-    let dir = TempDir::new("missing");
+    let dir = Scratch::tagged("missing");
     let mut s = Session::start(&["nope.csv"], &[], &dir.0, 24, 80);
     let sc = s.wait_text("Nothing to show");
     let l2 = sc.lines().nth(1).unwrap();
@@ -456,7 +440,7 @@ fn a_missing_file_shows_an_error_state_not_ready() {
 /// A config edited behind the app's back is not overwritten by `w` without asking.
 #[test]
 fn a_config_changed_on_disk_is_not_overwritten_silently() {
-    let dir = TempDir::new("conflict");
+    let dir = Scratch::tagged("conflict");
     let cfg = dir.0.join("exp.toml");
     let exp = Experiment::default_for("sample-data/diabetes.csv", "progression");
     exp.save(&cfg).unwrap();

@@ -1,6 +1,6 @@
 use super::*;
-use crate::data::scratch::Scratch;
 use crate::data::{build_dataset, load_table};
+use crate::testing::Scratch;
 use proptest::prelude::*;
 
 const FULL: &str = r#"# a full config
@@ -433,7 +433,7 @@ fn load_errors_name_the_file() {
         .message()
         .to_string();
     assert_names(&m, &["none.toml", "not found"]);
-    let bad = dir.file("bad.toml", &[0xff, 0xfe, b'[']);
+    let bad = dir.file("bad.toml", [0xff, 0xfe, b'[']);
     let m = Experiment::load(&bad).unwrap_err().message().to_string();
     assert_names(&m, &["bad.toml", "UTF-8"]);
     let typo = dir.file(

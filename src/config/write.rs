@@ -182,7 +182,7 @@ pub(crate) fn write_atomic_with(path: &Path, bytes: &[u8], ops: &DiskOps) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::scratch::Scratch;
+    use crate::testing::Scratch;
 
     const COMMENTED: &str = "\
 # my lasso experiment: keep this note

@@ -11,8 +11,6 @@
 mod design;
 mod plain_csv;
 mod row_groups;
-#[cfg(test)]
-pub(crate) mod scratch;
 mod sniff;
 pub mod stats_cache;
 pub mod stats_file;

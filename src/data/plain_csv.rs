@@ -394,7 +394,7 @@ fn to_frame(names: &[PlSmallStr], layout: &Layout, cols: Vec<Vec<f64>>) -> Polar
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::scratch::Scratch;
+    use crate::testing::Scratch;
 
     fn layout(width: usize, used: &[(usize, Kind)]) -> Layout {
         Layout::new(width, used)

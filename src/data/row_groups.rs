@@ -59,7 +59,7 @@ fn read_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::scratch::Scratch;
+    use crate::testing::Scratch;
 
     #[test]
     fn row_groups_come_in_order_with_the_asked_columns() {

@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn a_statistics_file_reads_back_bit_for_bit() {
-        let scratch = crate::data::scratch::Scratch::new("stats");
+        let scratch = crate::testing::Scratch::new("stats");
         let dir = &scratch.0;
         let (rows, p) = (30, 3);
         let x: Vec<f64> = (0..rows * p)

@@ -517,7 +517,7 @@ pub(crate) fn missing_mask(c: &Column) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::scratch::Scratch;
+    use crate::testing::Scratch;
     use std::path::PathBuf;
 
     fn sample(name: &str) -> PathBuf {

@@ -371,13 +371,8 @@ mod tests {
 
     /// A random SPD p x p matrix (B^T B + 0.1 I).
     fn spd(p: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        let mut rnd = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        };
+        let mut rng = crate::testing::Lcg::new(seed);
+        let mut rnd = || rng.centered();
         let b: Vec<f64> = (0..p * p).map(|_| rnd()).collect();
         let mut g = vec![0.0; p * p];
         for i in 0..p {

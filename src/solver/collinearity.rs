@@ -152,13 +152,8 @@ mod tests {
 
     /// Column-major rows x p data with some collinearity: x2 near x0 + x1, x3 independent.
     fn data(rows: usize, seed: u64) -> Vec<f64> {
-        let mut s = seed;
-        let mut next = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        };
+        let mut rng = crate::testing::Lcg::new(seed);
+        let mut next = || rng.centered();
         let mut x = vec![0.0; rows * 4];
         for i in 0..rows {
             let (a, b) = (next(), next());

@@ -385,15 +385,8 @@ mod tests {
 
     /// Column-major rows x p data with shifted, scaled columns (one of them huge).
     fn data(rows: usize, p: usize, seed: u64, huge: bool) -> (Vec<f64>, Vec<f64>) {
-        let mut s = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut next = || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((s >> 11) as f64 / (1u64 << 53) as f64) - 0.5
-        };
+        let mut rng = crate::testing::Lcg::mixed(seed);
+        let mut next = || rng.centered();
         let mut x = vec![0.0; rows * p];
         for j in 0..p {
             let (shift, scale) = if huge && j == 0 {

@@ -653,8 +653,8 @@ fn docs_contain_every_key_line() {
 
 #[test]
 fn a_bad_config_opens_with_the_error_shown() {
-    let dir = std::env::temp_dir().join(format!("regscope-tui-badcfg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch::new("tui-badcfg");
+    let dir = scratch.0.clone();
     let cfg = dir.join("bad.toml");
     std::fs::write(
         &cfg,
@@ -684,7 +684,6 @@ fn a_bad_config_opens_with_the_error_shown() {
     // w does not overwrite the broken config: it asks where to save
     update(&mut app, Msg::Key(Key::Char('w')));
     assert!(matches!(app.overlay, Overlay::Prompt(_)));
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -710,8 +709,8 @@ fn saved_data_paths_are_relative_to_the_config_folder() {
 fn a_running_fit_is_cancelled_promptly() {
     use std::io::Write;
     // a problem big enough that the path takes a while: n = 3000, p = 300, tight tol
-    let dir = std::env::temp_dir().join(format!("regscope-tui-cancel-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch::new("tui-cancel");
+    let dir = scratch.0.clone();
     let file = dir.join("big.csv");
     let mut s: u64 = 1;
     let mut next = || {
@@ -777,29 +776,11 @@ fn a_running_fit_is_cancelled_promptly() {
         t.elapsed()
     );
     drop(w);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // ---------- issue 12: trust ----------
 
-/// A scratch folder removed on drop.
-struct Scratch(std::path::PathBuf);
-impl Scratch {
-    fn new(tag: &str) -> Scratch {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.subsec_nanos());
-        let p =
-            std::env::temp_dir().join(format!("regscope-tui-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).unwrap();
-        Scratch(p)
-    }
-}
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
+use crate::testing::Scratch;
 
 /// A harness on a CSV file: `p` numeric features x0.., a text column `city`, target y.
 fn csv_harness(dir: &Scratch, p: usize, rows: usize) -> Harness {
@@ -1416,7 +1397,6 @@ fn export_key_exports_the_view_at_the_cursor_and_says_where() {
 
     // run it into a scratch folder the way run() does, and feed the outcome back
     let dir = std::env::temp_dir().join(format!("regscope-tui-export-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
     let job = super::export::ExportJob {
         dir: dir.clone(),
         ..(**job).clone()
@@ -1667,7 +1647,7 @@ fn a_new_mix_keeps_the_previous_path_as_a_ghost() {
 /// the table again.
 #[test]
 fn the_first_job_of_a_session_reuses_cached_statistics() {
-    let dir = crate::data::scratch::Scratch::new("tui-stats-cache");
+    let dir = crate::testing::Scratch::new("tui-stats-cache");
     let parts = dir.0.join("parts");
     std::fs::create_dir_all(&parts).unwrap();
     let csv = std::str::from_utf8(crate::data::DIABETES_CSV).unwrap();
