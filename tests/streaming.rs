@@ -49,7 +49,7 @@ fn statistics_only_fits_equal_in_memory_fits_on_every_fixture() {
         let source = DataSource::for_experiment(&exp, Some(&cfg));
         let mem = setup(source.load().unwrap(), &exp).unwrap();
         let mem_path = fit_path(&mem.prep, &mem.settings, &Control::none()).unwrap();
-        let streamed = Design::stream_keeping(&exp, &source, true, 0, &|_, _| true).unwrap();
+        let streamed = Design::stream_keeping(&exp, &source, true, 0, &|_| true).unwrap();
         assert_eq!(streamed.n(), mem.prep.n(), "{case}: rows");
         assert_eq!(
             streamed.provenance.features, mem.features,
@@ -331,8 +331,8 @@ fn an_unchanged_table_reuses_its_cached_statistics() {
     let mut exp = Experiment::default_for(&data, "Salary");
     let source = DataSource::File(data.clone());
     let rows = AtomicUsize::new(0);
-    let count = |r: usize, _: usize| {
-        rows.store(r, Ordering::Relaxed);
+    let count = |r: regscope::data::stream::ReadProgress| {
+        rows.store(r.rows, Ordering::Relaxed);
         true
     };
     let open = |exp: &Experiment, reread: bool| {
@@ -381,11 +381,11 @@ fn plain_matches_polars(exp: &Experiment, path: &Path, case: &str) -> bool {
         path: path.display().to_string(),
         separator: b',',
     };
-    let Some(plain) = accumulate_plain(&files, "t", &spec, &rule, 0, &|_, _| true).unwrap() else {
+    let Some(plain) = accumulate_plain(&files, "t", &spec, &rule, 0, &|_| true).unwrap() else {
         return false;
     };
     let df = regscope::data::load_table(path).unwrap().into_df();
-    let polars = accumulate(&Source::Frame(df), "t", &spec, &rule, 0, &|_, _| true).unwrap();
+    let polars = accumulate(&Source::Frame(df), "t", &spec, &rule, 0, &|_| true).unwrap();
     assert_eq!(plain.features, polars.features, "{case}: features");
     assert_eq!(plain.fold_ids, polars.fold_ids, "{case}: folds");
     assert_eq!(plain.rows_total, polars.rows_total, "{case}: rows");
@@ -582,9 +582,9 @@ proptest::proptest! {
         let spec = exp.data_spec();
         let rule = regscope::pipeline::fold_rule(&exp, true);
         let files = Source::Files { path: path.display().to_string(), separator: b',' };
-        let plain = accumulate_plain(&files, "t", &spec, &rule, 0, &|_, _| true);
+        let plain = accumulate_plain(&files, "t", &spec, &rule, 0, &|_| true);
         let polars = regscope::data::load_table(&path)
-            .and_then(|t| accumulate(&Source::Frame(t.into_df()), "t", &spec, &rule, 0, &|_, _| true));
+            .and_then(|t| accumulate(&Source::Frame(t.into_df()), "t", &spec, &rule, 0, &|_| true));
         match (plain, polars) {
             (Ok(None), _) => {}
             (Ok(Some(a)), Ok(b)) => {
@@ -601,6 +601,70 @@ proptest::proptest! {
             (Ok(Some(_)), Err(e)) => proptest::prop_assert!(false, "plain read what polars refused: {}\n{}", e, text),
             (Err(e), Ok(_)) => proptest::prop_assert!(false, "plain refused what polars read: {}\n{}", e, text),
             (Err(_), Err(_)) => {}
+        }
+    }
+}
+
+/// Progress of a read without a counting pass (fold column, or no folds): Parquet takes
+/// its total from the files' metadata, a plain CSV estimates it from the bytes per row
+/// of what it parsed (flagged as an estimate), and the last report has every row. The
+/// files sit in folders, which always stream.
+#[test]
+fn progress_has_a_total_without_a_counting_pass() {
+    use polars::prelude::{NamedFrom, ParquetWriter, Series};
+    use regscope::data::stream::ReadProgress;
+    use std::sync::Mutex;
+    let scratch = common::Scratch::tagged("progress");
+    let n = 40_000usize;
+    let mut csv = String::from("x0,x1,fold,y\n");
+    for i in 0..n {
+        let (a, b) = ((i * 7919 % 1000) as f64 / 37.0, (i % 13) as f64);
+        csv.push_str(&format!("{a},{b},{},{}\n", i % 5, a - 2.0 * b));
+    }
+    std::fs::create_dir_all(scratch.0.join("csv")).unwrap();
+    std::fs::create_dir_all(scratch.0.join("pq")).unwrap();
+    scratch.file("csv/t.csv", &csv);
+    let col = |name: &str, f: &dyn Fn(usize) -> f64| {
+        polars::prelude::Column::from(Series::new(name.into(), (0..n).map(f).collect::<Vec<_>>()))
+    };
+    let mut df = polars::prelude::DataFrame::new(
+        n,
+        vec![
+            col("x0", &|i| (i * 7919 % 1000) as f64 / 37.0),
+            col("x1", &|i| (i % 13) as f64),
+            col("fold", &|i| (i % 5) as f64),
+            col("y", &|i| {
+                (i * 7919 % 1000) as f64 / 37.0 - 2.0 * (i % 13) as f64
+            }),
+        ],
+    )
+    .unwrap();
+    ParquetWriter::new(std::fs::File::create(scratch.0.join("pq/t.parquet")).unwrap())
+        .with_row_group_size(Some(5_000))
+        .finish(&mut df)
+        .unwrap();
+    for (path, estimated) in [(scratch.0.join("csv"), true), (scratch.0.join("pq"), false)] {
+        let mut exp = Experiment::default_for(&path, "y");
+        exp.cv.fold_column = Some("fold".into());
+        let seen: Mutex<Vec<ReadProgress>> = Mutex::new(Vec::new());
+        let record = |r: ReadProgress| {
+            seen.lock().unwrap().push(r);
+            true
+        };
+        let d = Design::stream(&exp, &DataSource::File(path.clone()), true, &record).unwrap();
+        assert_eq!(d.n(), n);
+        let seen = seen.into_inner().unwrap();
+        let last = seen.last().expect("progress reports");
+        assert_eq!(last.rows, n, "{}", path.display());
+        for r in &seen {
+            assert!(r.total >= r.rows, "{r:?}");
+            assert_eq!(r.estimated, estimated, "{}: {r:?}", path.display());
+            if estimated {
+                let off = (r.total as f64 / n as f64 - 1.0).abs();
+                assert!(off < 0.01, "estimate {} of {n} rows", r.total);
+            } else {
+                assert_eq!(r.total, n);
+            }
         }
     }
 }

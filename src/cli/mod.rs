@@ -293,7 +293,7 @@ pub fn design_from_args(a: &FitArgs, with_folds: bool) -> Result<Design> {
             }
             Design::from_stats_file(&exp, file)
         }
-        None => Design::stream(&exp, &source, with_folds, &|_, _| true),
+        None => Design::stream(&exp, &source, with_folds, &|_| true),
     }
 }
 

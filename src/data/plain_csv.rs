@@ -13,7 +13,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 
 use polars::prelude::*;
@@ -39,6 +39,10 @@ pub(super) struct PlainCsv {
     sep: u8,
     header: Vec<String>,
     declined: Arc<AtomicBool>,
+    /// bytes and rows of the pieces parsed so far: the table's row count is estimated
+    /// from their ratio and the files' sizes, for progress without a counting pass
+    parsed: Arc<[AtomicU64; 2]>,
+    bytes_total: u64,
 }
 
 impl PlainCsv {
@@ -69,11 +73,18 @@ impl PlainCsv {
                 Some(_) => return None,
             }
         }
+        let bytes_total = files
+            .iter()
+            .filter_map(|f| std::fs::metadata(f).ok())
+            .map(|m| m.len())
+            .sum();
         Some(PlainCsv {
             files,
             sep,
             header: header?,
             declined: Arc::new(AtomicBool::new(false)),
+            parsed: Arc::new([AtomicU64::new(0), AtomicU64::new(0)]),
+            bytes_total,
         })
     }
 
@@ -90,6 +101,15 @@ impl PlainCsv {
     /// Give up before reading (the plan needs something this reader does not do).
     pub(super) fn decline(&self) {
         self.declined.store(true, Ordering::Relaxed);
+    }
+
+    /// The table's data rows estimated from the bytes per row of the pieces parsed so far
+    /// (None before the first piece).
+    pub(super) fn estimate_rows(&self) -> Option<usize> {
+        let bytes = self.parsed[0].load(Ordering::Relaxed);
+        let rows = self.parsed[1].load(Ordering::Relaxed);
+        (bytes > 0 && rows > 0)
+            .then(|| (self.bytes_total as f64 * rows as f64 / bytes as f64).round() as usize)
     }
 
     /// The data rows of all files (lines after the header), or None (declined) when a
@@ -135,6 +155,10 @@ impl PlainCsv {
             .map(|&(j, _)| PlSmallStr::from(self.header[j].as_str()))
             .collect();
         let declined = Arc::clone(&self.declined);
+        let parsed = Arc::clone(&self.parsed);
+        for c in parsed.iter() {
+            c.store(0, Ordering::Relaxed);
+        }
         std::thread::spawn(move || {
             let layout = Layout::new(width, &used);
             let decline = || {
@@ -142,7 +166,10 @@ impl PlainCsv {
                 Err(polars_err!(ComputeError: "not a plain numeric CSV"))
             };
             for f in &files {
-                let result = read_file(f, sep, &layout, &mut |cols: Vec<Vec<f64>>| {
+                let result = read_file(f, sep, &layout, &mut |cols: Vec<Vec<f64>>, bytes| {
+                    let rows = cols.first().map_or(0, Vec::len) as u64;
+                    parsed[0].fetch_add(bytes as u64, Ordering::Relaxed);
+                    parsed[1].fetch_add(rows, Ordering::Relaxed);
                     tx.send(to_frame(&names, &layout, cols)).is_ok()
                 });
                 match result {
@@ -207,12 +234,12 @@ enum Outcome {
 }
 
 /// Read one file after its header, chunk by chunk; `emit` gets each piece's columns and
-/// returns whether to go on.
+/// its length in bytes, and returns whether to go on.
 fn read_file(
     path: &PathBuf,
     sep: u8,
     layout: &Layout,
-    emit: &mut dyn FnMut(Vec<Vec<f64>>) -> bool,
+    emit: &mut dyn FnMut(Vec<Vec<f64>>, usize) -> bool,
 ) -> std::io::Result<Outcome> {
     let mut file = File::open(path)?;
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES);
@@ -258,12 +285,12 @@ fn read_file(
             .par_iter()
             .map(|piece| parse_piece(piece, sep, layout))
             .collect();
-        for cols in parsed {
+        for (cols, piece) in parsed.into_iter().zip(&pieces) {
             match cols {
                 None => return Ok(Outcome::Declined),
                 Some(cols) if cols.first().is_some_and(|c| c.is_empty()) => {}
                 Some(cols) => {
-                    if !emit(cols) {
+                    if !emit(cols, piece.len()) {
                         return Ok(Outcome::Stopped);
                     }
                 }

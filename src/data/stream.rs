@@ -78,9 +78,19 @@ impl Streamed {
     }
 }
 
-/// Progress: rows read so far and the rows in all (0 when not counted up front); returns
-/// whether to go on.
-pub type OnBatch<'a> = &'a (dyn Fn(usize, usize) -> bool + Sync);
+/// How far a read is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadProgress {
+    /// rows read so far
+    pub rows: usize,
+    /// the rows in all: counted (or from the files' metadata), estimated from the bytes
+    /// read so far (`estimated`), or 0 when unknown
+    pub total: usize,
+    pub estimated: bool,
+}
+
+/// Progress after each batch; returns whether to go on.
+pub type OnBatch<'a> = &'a (dyn Fn(ReadProgress) -> bool + Sync);
 
 /// The file(s) behind `path`: one file, a folder (every data file in it with the same
 /// extension), or a glob pattern. Returns the polars path and the format's extension.
@@ -420,7 +430,8 @@ fn stream_with_schema(
             _ => Reader::Polars,
         };
         // the shuffled folds need the row count before the first row; the others count as
-        // they read
+        // they read, and their progress takes a total from the files' metadata or a fast
+        // line count (polars' engine) or estimates it from the bytes read (plain reader)
         let counted = match (folds, &reader) {
             (FoldRule::Shuffle { .. }, Reader::Plain(p, _)) => Some(
                 p.count_rows()
@@ -433,13 +444,18 @@ fn stream_with_schema(
         if counted == Some(0) {
             bail!("'{src}' has no data rows; check that the file holds a header row and data");
         }
+        let progress_total = match (counted, &reader) {
+            (Some(n), _) => n,
+            (None, Reader::Plain(..)) => 0,
+            (None, _) => count_rows(lf.clone(), src).unwrap_or(0),
+        };
         let first = stream_pass(
             lf.clone(),
             &reader,
             &plan,
             request,
             counted.unwrap_or(0),
-            counted.unwrap_or(0),
+            progress_total,
         )?;
         let rows_total = counted.unwrap_or(first.read);
         if rows_total == 0 {
@@ -902,7 +918,8 @@ struct Pass {
 
 /// Read every batch, drop rows with missing values, fill x, y and the folds, and fold the
 /// batch into the statistics. `n_assumed` is the number of kept rows the default folds
-/// are drawn for; `total` the rows of the table, when counted (else 0), for progress.
+/// are drawn for; `total` the rows of the table, when known (else 0; the plain reader
+/// then estimates it), for progress.
 fn stream_pass(
     lf: LazyFrame,
     reader: &Reader,
@@ -1041,7 +1058,16 @@ fn stream_pass(
             }
         }
         seen += h;
-        if !on_batch(seen, total) {
+        let estimate = match reader {
+            Reader::Plain(csv, _) if total == 0 => csv.estimate_rows(),
+            _ => None,
+        };
+        let progress = ReadProgress {
+            rows: seen,
+            total: estimate.map_or(total, |e| e.max(seen)),
+            estimated: estimate.is_some(),
+        };
+        if !on_batch(progress) {
             bail!("cancelled");
         }
     }

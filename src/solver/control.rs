@@ -15,8 +15,8 @@ pub enum Stage {
     /// Stability selection: `done` of `total` subsample paths fitted.
     Subsamples,
     /// Reading the data: `done` rows so far at `per_sec` rows a second (`total` 0 when
-    /// the row count is not known up front).
-    Read { per_sec: u64 },
+    /// the row count is unknown; `estimated` when it is estimated from the bytes read).
+    Read { per_sec: u64, estimated: bool },
 }
 
 /// One progress report.

@@ -238,8 +238,8 @@ pub struct App {
 }
 
 /// "reading: 1.2e6 of 2e6 rows, 4.1e5 rows/s, 2 s left (Esc cancels)"; the total and
-/// the time left only when the rows were counted up front.
-pub fn reading_text(done: usize, total: usize, per_sec: u64) -> String {
+/// the time left only when the rows are known, "of ~2e6" when estimated.
+pub fn reading_text(done: usize, total: usize, per_sec: u64, estimated: bool) -> String {
     use super::axis::num;
     let rate = format!("{} rows/s", num(per_sec as f64));
     if total == 0 || per_sec == 0 {
@@ -248,8 +248,9 @@ pub fn reading_text(done: usize, total: usize, per_sec: u64) -> String {
     // a second pass (rows were dropped before shuffled folds) reads the table again
     let left = total.saturating_sub(done.min(total)) as f64 / per_sec as f64;
     format!(
-        "reading: {} of {} rows, {rate}, {:.0} s left (Esc cancels)",
+        "reading: {} of {}{} rows, {rate}, {:.0} s left (Esc cancels)",
         num(done as f64),
+        if estimated { "~" } else { "" },
         num(total as f64),
         left.ceil()
     )
@@ -522,7 +523,9 @@ impl App {
                     "stability: {}/{} subsample paths (Esc cancels)",
                     p.done, p.total
                 ),
-                Stage::Read { per_sec } => reading_text(p.done, p.total, per_sec),
+                Stage::Read { per_sec, estimated } => {
+                    reading_text(p.done, p.total, per_sec, estimated)
+                }
             },
         }
     }
@@ -589,16 +592,20 @@ mod reading_tests {
     #[test]
     fn reading_progress_with_and_without_a_total() {
         assert_eq!(
-            reading_text(1_200_000, 0, 410_000),
+            reading_text(1_200_000, 0, 410_000, false),
             "reading: 1.2e6 rows, 4.1e5 rows/s (Esc cancels)"
         );
         assert_eq!(
-            reading_text(500_000, 2_000_000, 500_000),
+            reading_text(500_000, 2_000_000, 500_000, false),
             "reading: 5e5 of 2e6 rows, 5e5 rows/s, 3 s left (Esc cancels)"
         );
         assert_eq!(
-            reading_text(10, 100, 0),
+            reading_text(10, 100, 0, false),
             "reading: 10 rows, 0 rows/s (Esc cancels)"
+        );
+        assert_eq!(
+            reading_text(500_000, 2_000_000, 500_000, true),
+            "reading: 5e5 of ~2e6 rows, 5e5 rows/s, 3 s left (Esc cancels)"
         );
     }
 }

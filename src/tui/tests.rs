@@ -1471,7 +1471,7 @@ fn a_statistics_file_opens_in_the_workbench() {
     let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/hitters.csv");
     let mut exp = Experiment::default_for(&data, "Salary");
     let design =
-        crate::pipeline::Design::stream(&exp, &DataSource::File(data.clone()), true, &|_, _| true)
+        crate::pipeline::Design::stream(&exp, &DataSource::File(data.clone()), true, &|_| true)
             .unwrap();
     let file = dir.0.join("hitters.stats.arrow");
     crate::data::stats_file::write(&file, &design.to_stats_file()).unwrap();

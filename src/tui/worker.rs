@@ -492,7 +492,8 @@ fn fit_statistics(
         // before it read the file at another speed
         let first: Mutex<Option<(Instant, usize)>> = Mutex::new(None);
         // rows read so far, their rate, and whether to go on (a newer job cancels)
-        let on_batch = |rows: usize, total: usize| {
+        let on_batch = |r: crate::data::stream::ReadProgress| {
+            let rows = r.rows;
             let (t0, rows0) = *lock(&first).get_or_insert((Instant::now(), rows));
             let secs = t0.elapsed().as_secs_f64();
             let per_sec = if secs > 0.0 && rows > rows0 {
@@ -503,9 +504,12 @@ fn fit_statistics(
             send(WorkerMsg::Progress(
                 id,
                 Progress {
-                    stage: Stage::Read { per_sec },
+                    stage: Stage::Read {
+                        per_sec,
+                        estimated: r.estimated,
+                    },
                     done: rows,
-                    total,
+                    total: r.total,
                 },
             ));
             !flag.load(Ordering::Relaxed)
