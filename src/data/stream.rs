@@ -881,7 +881,10 @@ fn text_levels(
     exprs.push(len().alias("__regscope_rows"));
     let df = kept
         .select(exprs)
-        .collect()
+        // the streaming engine: the in-memory one materializes the used columns
+        .collect_with_engine(Engine::Streaming)
+        // a query without a multi-sink gives one frame (polars' own collect() relies on it)
+        .map(|r| r.unwrap_single())
         .map_err(|e| Error::new(format!("cannot read '{src}': {}", csv_read_error_hint(&e))))?;
     let rows = df
         .column("__regscope_rows")
