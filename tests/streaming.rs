@@ -433,18 +433,22 @@ fn the_plain_csv_reader_reads_what_polars_reads() {
             read.push(case);
         }
     }
-    // the numeric fixtures go through the plain reader (text columns decline it)
+    // the fixtures go through the plain reader, those with text features too
     assert!(
         read.iter().filter(|c| c.starts_with("diabetes")).count() >= 7,
         "read by the plain reader: {read:?}"
     );
-    assert!(!read.iter().any(|c| c.starts_with("hitters")), "{read:?}");
+    // and a table with text features (League, Division, NewLeague) and missing targets
+    let hitters = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/hitters.csv");
+    let exp = Experiment::default_for(&hitters, "Salary");
+    assert!(plain_matches_polars(&exp, &hitters, "hitters"));
 
     // missing values in every spelling, CRLF line ends, a fold column, integers beside
-    // floats, an unused text column, and no line end after the last row
+    // floats, an unused text column, a one-hot coded one (missing values, a level seen
+    // only on dropped rows, non-ASCII), and no line end after the last row
     let dir_dir = common::Scratch::tagged("streaming");
     let dir = dir_dir.0.clone();
-    let mut text = String::from("a,note,b,fold,y\r\n");
+    let mut text = String::from("a,note,b,city,fold,y\r\n");
     for i in 0..3000u64 {
         let a = match i % 97 {
             0 => String::new(),
@@ -455,7 +459,16 @@ fn the_plain_csv_reader_reads_what_polars_reads() {
         };
         let b = format!("{}", (i * 104729 % 313) as i64 - 150);
         let y = format!("{:e}", (i as f64 * 0.37).sin() * 1e3 + 3.0);
-        text.push_str(&format!("{a},w{i},{b},{},{y}\r\n", i % 4));
+        let city = match i % 11 {
+            0 if i % 97 == 5 => "Zürich",
+            0 => "",
+            1 => "NA",
+            2 | 3 => "Oslo",
+            4..=6 => "Lima",
+            _ => "Pune",
+        };
+        let city = if i % 97 == 0 { "Cork" } else { city };
+        text.push_str(&format!("{a},w{i},{b},{city},{},{y}\r\n", i % 4));
     }
     text.truncate(text.len() - 2);
     let path = dir.join("messy.csv");
@@ -465,6 +478,11 @@ fn the_plain_csv_reader_reads_what_polars_reads() {
     exp.cv.folds = None;
     exp.cv.fold_column = Some("fold".into());
     assert!(plain_matches_polars(&exp, &path, "messy, fold column"));
+    exp.data.features = Some(vec!["a".into(), "city".into(), "b".into()]);
+    assert!(plain_matches_polars(&exp, &path, "messy, text feature"));
+    exp.data.features = None;
+    assert!(plain_matches_polars(&exp, &path, "messy, default features"));
+    exp.data.features = Some(vec!["a".into(), "b".into()]);
     exp.cv.fold_column = None;
     exp.cv.folds = Some(5);
     assert!(plain_matches_polars(&exp, &path, "messy, shuffled folds"));
@@ -536,6 +554,24 @@ fn cell() -> impl proptest::strategy::Strategy<Value = String> {
     ]
 }
 
+/// A value of a text column.
+fn text_cell() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    proptest::sample::select(vec![
+        "north",
+        "south",
+        "east",
+        "",
+        "NA",
+        "null",
+        "Ünïcode",
+        "with space",
+        "x",
+        "1",
+    ])
+    .prop_map(str::to_string)
+}
+
 /// A value the plain reader must hand back to polars (or read as polars does).
 fn odd_cell() -> impl proptest::strategy::Strategy<Value = String> {
     use proptest::prelude::*;
@@ -554,6 +590,7 @@ proptest::proptest! {
     fn the_plain_reader_agrees_with_polars_or_declines(
         mut rows in proptest::collection::vec(proptest::collection::vec(cell(), 3), 1..50),
         odd in proptest::option::of((0usize..50, 0usize..3, odd_cell())),
+        texts in proptest::collection::vec(text_cell(), 50),
         crlf in proptest::prelude::any::<bool>(),
         final_newline in proptest::prelude::any::<bool>(),
     ) {
@@ -566,9 +603,9 @@ proptest::proptest! {
         let dir_dir = common::Scratch::tagged("streaming");
     let dir = dir_dir.0.clone();
         let end = if crlf { "\r\n" } else { "\n" };
-        let mut text = format!("a,b,y{end}");
-        for r in &rows {
-            text.push_str(&r.join(","));
+        let mut text = format!("a,b,t,y{end}");
+        for (r, t) in rows.iter().zip(&texts) {
+            text.push_str(&format!("{},{},{t},{}", r[0], r[1], r[2]));
             text.push_str(end);
         }
         if !final_newline {
@@ -577,7 +614,7 @@ proptest::proptest! {
         let path = dir.join("t.csv");
         std::fs::write(&path, &text).unwrap();
         let mut exp = Experiment::default_for(&path, "y");
-        exp.data.features = Some(vec!["a".into(), "b".into()]);
+        exp.data.features = Some(vec!["a".into(), "b".into(), "t".into()]);
         exp.cv.folds = Some(2);
         let spec = exp.data_spec();
         let rule = regscope::pipeline::fold_rule(&exp, true);
@@ -588,6 +625,8 @@ proptest::proptest! {
         match (plain, polars) {
             (Ok(None), _) => {}
             (Ok(Some(a)), Ok(b)) => {
+                proptest::prop_assert_eq!(&a.features, &b.features);
+                proptest::prop_assert_eq!(&a.notes, &b.notes);
                 proptest::prop_assert_eq!(&a.fold_ids, &b.fold_ids);
                 proptest::prop_assert_eq!(a.rows_total, b.rows_total);
                 proptest::prop_assert_eq!(a.rows_dropped, b.rows_dropped);

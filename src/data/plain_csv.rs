@@ -31,6 +31,22 @@ pub(super) enum Kind {
     Float,
     /// a whole number (the fold column); missing values become null
     Int,
+    /// text (a one-hot coded feature), any field as it stands; missing values become null
+    Text,
+}
+
+/// The used columns of one piece: numbers (NaN when missing), and for a text column the
+/// index of each row's value into that column's `words` (NaN when missing).
+pub(super) struct Parsed {
+    cols: Vec<Vec<f64>>,
+    words: Vec<Vec<Box<str>>>,
+}
+
+impl std::ops::Deref for Parsed {
+    type Target = [Vec<f64>];
+    fn deref(&self) -> &[Vec<f64>] {
+        &self.cols
+    }
 }
 
 /// A CSV file (or several with one header) that may be plain numbers.
@@ -166,7 +182,7 @@ impl PlainCsv {
                 Err(polars_err!(ComputeError: "not a plain numeric CSV"))
             };
             for f in &files {
-                let result = read_file(f, sep, &layout, &mut |cols: Vec<Vec<f64>>, bytes| {
+                let result = read_file(f, sep, &layout, &mut |cols: Parsed, bytes| {
                     let rows = cols.first().map_or(0, Vec::len) as u64;
                     parsed[0].fetch_add(bytes as u64, Ordering::Relaxed);
                     parsed[1].fetch_add(rows, Ordering::Relaxed);
@@ -239,7 +255,7 @@ fn read_file(
     path: &PathBuf,
     sep: u8,
     layout: &Layout,
-    emit: &mut dyn FnMut(Vec<Vec<f64>>, usize) -> bool,
+    emit: &mut dyn FnMut(Parsed, usize) -> bool,
 ) -> std::io::Result<Outcome> {
     let mut file = File::open(path)?;
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK_BYTES);
@@ -281,7 +297,7 @@ fn read_file(
             }
         };
         let pieces = split_lines(&buf[..end], rayon::current_num_threads().max(1));
-        let parsed: Vec<Option<Vec<Vec<f64>>>> = pieces
+        let parsed: Vec<Option<Parsed>> = pieces
             .par_iter()
             .map(|piece| parse_piece(piece, sep, layout))
             .collect();
@@ -322,7 +338,7 @@ fn split_lines(bytes: &[u8], parts: usize) -> Vec<&[u8]> {
 
 /// Parse whole lines into the used columns; None when a line is not plain numbers. One
 /// vectorized search finds every separator and line end of the piece.
-fn parse_piece(bytes: &[u8], sep: u8, layout: &Layout) -> Option<Vec<Vec<f64>>> {
+fn parse_piece(bytes: &[u8], sep: u8, layout: &Layout) -> Option<Parsed> {
     if memchr::memchr(b'"', bytes).is_some() {
         return None;
     }
@@ -331,6 +347,10 @@ fn parse_piece(bytes: &[u8], sep: u8, layout: &Layout) -> Option<Vec<Vec<f64>>> 
     let mut cols: Vec<Vec<f64>> = (0..layout.kinds.len())
         .map(|_| Vec::with_capacity(rows_guess))
         .collect();
+    // per text column: its distinct values in this piece, and their indices
+    let mut words: Vec<Vec<Box<str>>> = vec![Vec::new(); layout.kinds.len()];
+    let mut index: Vec<std::collections::HashMap<&[u8], u32>> =
+        vec![std::collections::HashMap::new(); layout.kinds.len()];
     let mut field = 0;
     let mut start = 0;
     let ends = memchr::memchr2_iter(sep, b'\n', bytes).chain(
@@ -350,7 +370,19 @@ fn parse_piece(bytes: &[u8], sep: u8, layout: &Layout) -> Option<Vec<Vec<f64>>> 
         }
         let slot = *layout.slot.get(field)?;
         if let Some(s) = slot {
-            cols[s].push(parse_value(value, layout.kinds[s])?);
+            let v = match layout.kinds[s] {
+                Kind::Text if is_missing(value) => f64::NAN,
+                Kind::Text => {
+                    let next = words[s].len() as u32;
+                    let code = *index[s].entry(value).or_insert(next);
+                    if code == next {
+                        words[s].push(std::str::from_utf8(value).ok()?.into());
+                    }
+                    f64::from(code)
+                }
+                kind => parse_value(value, kind)?,
+            };
+            cols[s].push(v);
         }
         field += 1;
         if line_end {
@@ -360,7 +392,7 @@ fn parse_piece(bytes: &[u8], sep: u8, layout: &Layout) -> Option<Vec<Vec<f64>>> 
             field = 0;
         }
     }
-    Some(cols)
+    Some(Parsed { cols, words })
 }
 
 /// The missing-value spellings (besides the empty field) polars is told about.
@@ -399,13 +431,21 @@ fn is_integer(v: &[u8]) -> bool {
 }
 
 /// The frame of one piece: floats as they are, whole numbers as integers with nulls.
-fn to_frame(names: &[PlSmallStr], layout: &Layout, cols: Vec<Vec<f64>>) -> PolarsResult<DataFrame> {
+fn to_frame(names: &[PlSmallStr], layout: &Layout, parsed: Parsed) -> PolarsResult<DataFrame> {
+    let Parsed { cols, words } = parsed;
     let height = cols.first().map_or(0, Vec::len);
     let columns: Vec<Column> = cols
         .into_iter()
         .zip(names)
         .zip(&layout.kinds)
-        .map(|((values, name), kind)| match kind {
+        .zip(&words)
+        .map(|(((values, name), kind), words)| match kind {
+            Kind::Text => values
+                .iter()
+                .map(|v| (!v.is_nan()).then(|| &*words[*v as usize]))
+                .collect::<StringChunked>()
+                .with_name(name.clone())
+                .into_column(),
             Kind::Float => Float64Chunked::from_vec(name.clone(), values).into_column(),
             Kind::Int => values
                 .iter()
@@ -425,6 +465,33 @@ mod tests {
 
     fn layout(width: usize, used: &[(usize, Kind)]) -> Layout {
         Layout::new(width, used)
+    }
+
+    #[test]
+    fn text_fields_become_strings_with_nulls() {
+        let l = layout(3, &[(1, Kind::Text), (2, Kind::Float)]);
+        let parsed = parse_piece(
+            b"1,Oslo,3\n2,,4\n3,Lima,5\n4,Oslo,6\n5,NA,7\n6,Z\xc3\xbcrich,8",
+            b',',
+            &l,
+        )
+        .unwrap();
+        let names = [PlSmallStr::from("city"), PlSmallStr::from("x")];
+        let df = to_frame(&names, &l, parsed).unwrap();
+        let city: Vec<Option<&str>> = df.column("city").unwrap().str().unwrap().iter().collect();
+        assert_eq!(
+            city,
+            [
+                Some("Oslo"),
+                None,
+                Some("Lima"),
+                Some("Oslo"),
+                None,
+                Some("Zürich")
+            ]
+        );
+        // a field that is not UTF-8 goes back to polars
+        assert!(parse_piece(b"1,\xff,3\n", b',', &l).is_none());
     }
 
     #[test]

@@ -412,7 +412,13 @@ fn stream_with_schema(
     loop {
         // with the plain reader, any doubt (a plan error, text to code) goes back to the
         // polars route, which has the last word
-        let plan = plan(lf.clone(), schema, src, spec, folds, &excluded).inspect_err(|_| {
+        // the levels of text features: with the plain reader's own pass when it reads the
+        // file (bounded memory), else one query on polars' streaming engine
+        let levels_of = |used: &[String], text: &[&String]| match plain {
+            Some(p) => plain_levels(p, schema, used, text, src),
+            None => text_levels(lf.clone(), schema, used, text, src),
+        };
+        let plan = plan(schema, src, spec, folds, &excluded, &levels_of).inspect_err(|_| {
             if let Some(p) = plain {
                 p.decline();
             }
@@ -553,15 +559,33 @@ fn plain_columns(
     {
         return None;
     }
-    if plan.columns.iter().any(|(_, levels)| levels.is_some()) {
-        return None;
-    }
-    plan.used()
+    let text: Vec<&String> = plan
+        .columns
         .iter()
+        .filter(|(_, levels)| levels.is_some())
+        .map(|(c, _)| c)
+        .collect();
+    plain_kinds(header, schema, &plan.used(), &text, plan.fold.as_deref())
+}
+
+/// The position in the header and the reading of each used column: text for the one-hot
+/// coded ones, whole numbers for the fold column, floats for the rest (which polars must
+/// have inferred as numbers); None when a column is missing or of another type.
+fn plain_kinds(
+    header: &[String],
+    schema: &Schema,
+    used: &[String],
+    text: &[&String],
+    fold: Option<&str>,
+) -> Option<Vec<(usize, plain_csv::Kind)>> {
+    used.iter()
         .map(|c| {
             let j = header.iter().position(|h| h == c)?;
+            if text.contains(&c) {
+                return Some((j, plain_csv::Kind::Text));
+            }
             let numeric = matches!(schema.get(c)?, DataType::Int64 | DataType::Float64);
-            let kind = if plan.fold.as_deref() == Some(c.as_str()) {
+            let kind = if fold == Some(c.as_str()) {
                 plain_csv::Kind::Int
             } else {
                 plain_csv::Kind::Float
@@ -569,6 +593,61 @@ fn plain_columns(
             numeric.then_some((j, kind))
         })
         .collect()
+}
+
+/// [`text_levels`] with the plain-CSV reader: one pass over the used columns, keeping
+/// only the distinct values. Declines (and errs) when the reader cannot read them.
+fn plain_levels(
+    csv: &PlainCsv,
+    schema: &Schema,
+    used: &[String],
+    text: &[&String],
+    src: &str,
+) -> Result<(Vec<Vec<String>>, usize)> {
+    let not_plain = || {
+        csv.decline();
+        Error::new(format!("'{src}' is not a plain numeric CSV"))
+    };
+    // a fold column reads as a number here: only its missing values matter
+    let kinds = plain_kinds(csv.header(), schema, used, text, None).ok_or_else(not_plain)?;
+    let mut sets: Vec<BTreeSet<String>> = vec![BTreeSet::new(); text.len()];
+    let mut rows = 0usize;
+    for batch in csv.start(kinds) {
+        let df = batch.map_err(|e| {
+            if csv.declined() {
+                not_plain()
+            } else {
+                Error::new(format!("cannot read '{src}': {e}"))
+            }
+        })?;
+        let mut keep = vec![true; df.height()];
+        for c in used {
+            let column = df
+                .column(c.as_str())
+                .map_err(|e| Error::new(format!("cannot read '{src}': {e}")))?;
+            for (k, m) in keep.iter_mut().zip(missing_mask(column)) {
+                *k &= !m;
+            }
+        }
+        rows += keep.iter().filter(|&&k| k).count();
+        for (set, c) in sets.iter_mut().zip(text) {
+            let values = df
+                .column(c.as_str())
+                .and_then(|c| c.str().cloned())
+                .map_err(|e| Error::new(format!("cannot read '{src}': {e}")))?;
+            for (v, k) in values.iter().zip(&keep) {
+                if let (Some(v), true) = (v, k)
+                    && !set.contains(v)
+                {
+                    set.insert(v.to_string());
+                }
+            }
+        }
+    }
+    Ok((
+        sets.into_iter().map(|s| s.into_iter().collect()).collect(),
+        rows,
+    ))
 }
 
 fn fmt_missing(m: &[(String, usize)]) -> String {
@@ -624,13 +703,17 @@ fn count_rows(lf: LazyFrame, src: &str) -> Result<usize> {
 
 /// Target, features and fold column from the schema (docs/spec.md §7 defaults), and the
 /// levels of text features from one query over the rows that will be kept.
+/// The distinct values of the `text` columns over the rows with no missing value in a
+/// `used` column, and the number of those rows.
+type LevelsOf<'a> = &'a dyn Fn(&[String], &[&String]) -> Result<(Vec<Vec<String>>, usize)>;
+
 fn plan(
-    lf: LazyFrame,
     schema: &Schema,
     src: &str,
     spec: &DataSpec,
     folds: &FoldRule,
     excluded: &HashSet<String>,
+    levels_of: LevelsOf,
 ) -> Result<Plan> {
     let mut notes = Vec::new();
     let has = |c: &str| schema.get(c).is_some();
@@ -780,7 +863,7 @@ fn plan(
         let mut used: Vec<String> = sources.iter().map(|(c, _)| c.clone()).collect();
         used.push(target.clone());
         used.extend(fold.clone());
-        let (lv, n_kept) = text_levels(lf.clone(), schema, &used, &text, src)?;
+        let (lv, n_kept) = levels_of(&used, &text)?;
         levels = text.iter().map(|c| (*c).clone()).zip(lv).collect();
         if explicit {
             break;
