@@ -246,6 +246,8 @@ fn workbench_end_to_end() {
     });
     let sc = s.wait_ready();
     assert!(sc.contains("elastic net"));
+    // the elastic net 0.5's path stays behind, dimmed, named in the path's title
+    s.wait_text("dim: elastic-net 0.5");
 
     // save-as into the scratch folder
     let cfg = dir.0.join("configs").join("e2e.toml");
