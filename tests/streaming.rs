@@ -707,3 +707,81 @@ fn progress_has_a_total_without_a_counting_pass() {
         }
     }
 }
+
+/// Folders of Arrow IPC and Parquet files with text features stream (their levels found
+/// a slice or row group at a time) to the numbers of the same table read whole from CSV.
+#[test]
+fn ipc_and_parquet_with_text_features_stream_as_the_csv() {
+    use polars::prelude::{IpcWriter, ParquetWriter, SerWriter};
+    let scratch = common::Scratch::tagged("ipc-text");
+    let dir = scratch.0.clone();
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/hitters.csv");
+    // read as regscope reads it ("NA" is missing)
+    let df = regscope::data::load_table(&csv).unwrap().into_df();
+    std::fs::create_dir_all(dir.join("ipc")).unwrap();
+    std::fs::create_dir_all(dir.join("pq")).unwrap();
+    let half = df.height() / 2;
+    for (i, mut part) in [df.slice(0, half), df.slice(half as i64, df.height() - half)]
+        .into_iter()
+        .enumerate()
+    {
+        let f = std::fs::File::create(dir.join(format!("ipc/p{i}.arrow"))).unwrap();
+        IpcWriter::new(f).finish(&mut part).unwrap();
+        let f = std::fs::File::create(dir.join(format!("pq/p{i}.parquet"))).unwrap();
+        ParquetWriter::new(f)
+            .with_row_group_size(Some(40))
+            .finish(&mut part)
+            .unwrap();
+    }
+    std::fs::copy(&csv, dir.join("whole.csv")).unwrap();
+    let cv = |data: &str| {
+        let mut v = run(
+            &[
+                "cv", "--data", data, "--target", "Salary", "--format", "json",
+            ],
+            &dir,
+        );
+        let o = v.as_object_mut().unwrap();
+        o.remove("source");
+        o.remove("data");
+        o.remove("timings_ms");
+        v
+    };
+    let want = cv("whole.csv");
+    assert!(
+        want["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f == "League_N"),
+        "one-hot coded: {}",
+        want["features"]
+    );
+    for folder in ["ipc", "pq"] {
+        let got = cv(folder);
+        let mut diffs = Vec::new();
+        same_numbers(&got, &want, 1e-9, folder, &mut diffs);
+        assert!(diffs.is_empty(), "{folder}: {}", diffs.join("\n"));
+    }
+}
+
+/// A folder's files are read in name order (as polars expands a glob), whatever order
+/// the folder lists them in: the shuffled folds follow the row order.
+#[test]
+fn a_folder_is_read_in_name_order() {
+    let scratch = common::Scratch::tagged("order");
+    let names = [
+        "q.csv", "b.csv", "z.csv", "a.csv", "m.csv", "c.csv", "y.csv",
+    ];
+    for n in names {
+        scratch.file(n, "x,y\n1,2\n");
+    }
+    let glob = format!("{}/*.csv", scratch.0.display());
+    let got: Vec<String> = regscope::data::stream::files_of(&glob)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+        .collect();
+    let mut want: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want);
+}

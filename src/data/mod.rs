@@ -9,6 +9,7 @@
 //!   column once copied.
 
 mod design;
+mod ipc_slices;
 mod plain_csv;
 mod row_groups;
 mod sniff;

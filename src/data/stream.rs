@@ -161,7 +161,9 @@ pub fn files_of(path: &str) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
-    entries
+    // in name order, as polars expands a glob: the folds follow the row order, which must
+    // not depend on the order the folder happens to list its files in
+    let mut files: Vec<PathBuf> = entries
         .flatten()
         .map(|e| e.path())
         .filter(|f| {
@@ -169,7 +171,9 @@ pub fn files_of(path: &str) -> Vec<PathBuf> {
                 .and_then(|n| n.to_str())
                 .is_some_and(|n| wildcard(pat.as_bytes(), n.as_bytes()))
         })
-        .collect()
+        .collect();
+    files.sort();
+    files
 }
 
 /// `*` and `?` matching of a whole file name.
@@ -265,6 +269,16 @@ pub fn accumulate(
                 Preferred::Polars
             } else {
                 Preferred::RowGroups(files)
+            }
+        }
+        Source::Files { path, .. }
+            if matches!(extension(path).as_str(), "ipc" | "arrow" | "feather") =>
+        {
+            let files = files_of(path);
+            if files.is_empty() {
+                Preferred::Polars
+            } else {
+                Preferred::IpcSlices(files)
             }
         }
         _ => Preferred::Polars,
@@ -414,9 +428,21 @@ fn stream_with_schema(
         // polars route, which has the last word
         // the levels of text features: with the plain reader's own pass when it reads the
         // file (bounded memory), else one query on polars' streaming engine
-        let levels_of = |used: &[String], text: &[&String]| match plain {
-            Some(p) => plain_levels(p, schema, used, text, src),
-            None => text_levels(lf.clone(), schema, used, text, src),
+        let levels_of = |used: &[String], text: &[&String]| match preferred {
+            Preferred::Plain(p) => plain_levels(p, schema, used, text, src),
+            Preferred::RowGroups(files) => batch_levels(
+                super::row_groups::start(files.clone(), used.to_vec()),
+                used,
+                text,
+                src,
+            ),
+            Preferred::IpcSlices(files) => batch_levels(
+                super::ipc_slices::start(files.clone(), used.to_vec(), batch_rows_for(used)),
+                used,
+                text,
+                src,
+            ),
+            Preferred::Polars => text_levels(lf.clone(), schema, used, text, src),
         };
         let plan = plan(schema, src, spec, folds, &excluded, &levels_of).inspect_err(|_| {
             if let Some(p) = plain {
@@ -433,6 +459,7 @@ fn stream_with_schema(
         let reader = match (preferred, plain_columns) {
             (Preferred::Plain(p), Some(c)) => Reader::Plain(p, c),
             (Preferred::RowGroups(files), _) => Reader::RowGroups(files),
+            (Preferred::IpcSlices(files), _) => Reader::IpcSlices(files),
             _ => Reader::Polars,
         };
         // the shuffled folds need the row count before the first row; the others count as
@@ -531,6 +558,7 @@ enum Preferred<'a> {
     Polars,
     Plain(&'a PlainCsv),
     RowGroups(Vec<PathBuf>),
+    IpcSlices(Vec<PathBuf>),
 }
 
 /// Where a pass reads its batches from.
@@ -538,6 +566,8 @@ enum Reader<'a> {
     Polars,
     /// Parquet files, a row group at a time
     RowGroups(&'a [PathBuf]),
+    /// Arrow IPC files, a slice of rows at a time
+    IpcSlices(&'a [PathBuf]),
     /// the plain-CSV reader, with the position and kind of each used column
     Plain(&'a PlainCsv, Vec<(usize, plain_csv::Kind)>),
 }
@@ -610,16 +640,22 @@ fn plain_levels(
     };
     // a fold column reads as a number here: only its missing values matter
     let kinds = plain_kinds(csv.header(), schema, used, text, None).ok_or_else(not_plain)?;
+    batch_levels(csv.start(kinds), used, text, src)
+        .map_err(|e| if csv.declined() { not_plain() } else { e })
+}
+
+/// [`text_levels`] over a reader's batches, keeping only the distinct values.
+fn batch_levels(
+    batches: Receiver<PolarsResult<DataFrame>>,
+    used: &[String],
+    text: &[&String],
+    src: &str,
+) -> Result<(Vec<Vec<String>>, usize)> {
     let mut sets: Vec<BTreeSet<String>> = vec![BTreeSet::new(); text.len()];
     let mut rows = 0usize;
-    for batch in csv.start(kinds) {
-        let df = batch.map_err(|e| {
-            if csv.declined() {
-                not_plain()
-            } else {
-                Error::new(format!("cannot read '{src}': {e}"))
-            }
-        })?;
+    for batch in batches {
+        let df = batch
+            .map_err(|e| Error::new(format!("cannot read '{src}': {}", csv_read_error_hint(&e))))?;
         let mut keep = vec![true; df.height()];
         for c in used {
             let column = df
@@ -633,7 +669,7 @@ fn plain_levels(
         for (set, c) in sets.iter_mut().zip(text) {
             let values = df
                 .column(c.as_str())
-                .and_then(|c| c.str().cloned())
+                .and_then(text_values)
                 .map_err(|e| Error::new(format!("cannot read '{src}': {e}")))?;
             for (v, k) in values.iter().zip(&keep) {
                 if let (Some(v), true) = (v, k)
@@ -994,6 +1030,11 @@ fn text_levels(
     Ok((out, rows))
 }
 
+/// Rows per batch: about BATCH_VALUES values of the used columns.
+fn batch_rows_for(used: &[String]) -> usize {
+    (BATCH_VALUES / used.len().max(1)).clamp(1024, 1 << 20)
+}
+
 /// One pass's result, with the missing counts of the used columns.
 struct Pass {
     out: Streamed,
@@ -1032,10 +1073,13 @@ fn stream_pass(
         FoldRule::Column { k, .. } => k.unwrap_or(1),
         FoldRule::Single => 1,
     };
-    let batch_rows = (BATCH_VALUES / used.len().max(1)).clamp(1024, 1 << 20);
+    let batch_rows = batch_rows_for(&used);
     let rx = match reader {
         Reader::Plain(csv, columns) => csv.start(columns.clone()),
         Reader::RowGroups(files) => super::row_groups::start(files.to_vec(), used.clone()),
+        Reader::IpcSlices(files) => {
+            super::ipc_slices::start(files.to_vec(), used.clone(), batch_rows)
+        }
         Reader::Polars => start_batches(
             lf.select(used.iter().map(|c| col(c.as_str())).collect::<Vec<_>>()),
             batch_rows,
