@@ -12,7 +12,8 @@
 //!   deserialize, then `validate`: ranges, empty values and contradictions with the
 //!   model kind;
 //! - `diagnose`: TOML and serde errors turned into one-line messages naming the key, its
-//!   line and the fix;
+//!   line and the fix, classified by the document's structure and the schema's key table
+//!   rather than by the wording of the toml crate's messages;
 //! - `write`: the stable layout and atomic saves that keep the user's comments.
 
 mod diagnose;
@@ -29,8 +30,11 @@ pub use write::{DiskStamp, merge as merge_into_existing, write_atomic};
 use std::fs;
 use std::path::Path;
 
+use serde::Deserialize;
+use toml::de::DeTable;
+
 use crate::error::{Error, Result};
-use diagnose::{Locator, toml_error};
+use diagnose::Locator;
 
 impl Experiment {
     /// Reads and checks a config file. Errors are one line: `FILE: line N: ...`.
@@ -66,9 +70,18 @@ impl Experiment {
     /// Parses and checks config text; `origin` names it in errors (a file name, or
     /// something like "`<stdin>`").
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Experiment> {
-        let doc = toml::de::DeTable::parse(text)
-            .map_err(|e| toml_error(text, origin, &e, "fix the TOML syntax"))?;
-        let exp: Experiment = toml::from_str(text).map_err(|e| toml_error(text, origin, &e, ""))?;
+        // syntax (and keys defined twice) first; the recovered document tells a duplicate
+        let (doc, errors) = DeTable::parse_recoverable(text);
+        if let Some(e) = errors.first() {
+            return Err(diagnose::parse_error(text, origin, e, doc.get_ref()));
+        }
+        // then the typed schema, read from that document; a refusal is explained from the
+        // document's structure
+        let exp =
+            Experiment::deserialize(toml::de::Deserializer::from(doc.clone())).map_err(|e| {
+                diagnose::schema_error(text, origin, doc.get_ref())
+                    .unwrap_or_else(|| diagnose::unexplained(text, origin, &e))
+            })?;
         let at = Locator {
             text,
             origin,

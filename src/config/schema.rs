@@ -121,6 +121,112 @@ pub struct SolverSection {
     pub max_iter: usize,
 }
 
+/// What the value of a key must be, as [`super::diagnose`] checks and describes it when
+/// serde refuses a config: the structs above, key by key, with the types serde accepts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Expect {
+    /// An f64: a float or an integer.
+    Number,
+    /// An unsigned integer up to `max` (usize or u64).
+    Whole {
+        max: u64,
+    },
+    Bool,
+    Text,
+    /// A list whose items are each as described.
+    List(&'static Expect),
+    /// A string naming one of these (a value read by `de_kind`).
+    OneOf(&'static [&'static str]),
+    /// A serde enum of unit variants: a string naming one of these, or TOML's
+    /// `{ name = {} }` spelling of a variant.
+    Variant(&'static [&'static str]),
+}
+
+/// One section of the file: its keys in the order of its struct, and the keys a config
+/// must give.
+pub(super) struct SectionKeys {
+    pub(super) name: &'static str,
+    pub(super) keys: &'static [(&'static str, Expect)],
+    pub(super) required: &'static [&'static str],
+}
+
+/// The spellings of [`ModelKind`], [`Categorical`] and [`Missing`] in a config.
+const KINDS: &[&str] = &["ols", "ridge", "lasso", "elastic-net"];
+const CATEGORICAL: &[&str] = &["one-hot", "drop"];
+const MISSING: &[&str] = &["drop-rows"];
+
+/// The sections of [`Experiment`] in the order of its fields; `[data]` is the one a config
+/// must have. Kept in step with the structs by the tests at the end of this file.
+pub(super) const SECTIONS: &[SectionKeys] = &[
+    SectionKeys {
+        name: "data",
+        keys: &[
+            ("path", Expect::Text),
+            ("target", Expect::Text),
+            ("features", Expect::List(&Expect::Text)),
+            ("categorical", Expect::Variant(CATEGORICAL)),
+            ("missing", Expect::Variant(MISSING)),
+            ("separator", Expect::Text),
+        ],
+        required: &["path", "target"],
+    },
+    SectionKeys {
+        name: "model",
+        keys: &[
+            ("kind", Expect::OneOf(KINDS)),
+            ("alpha", Expect::Number),
+            ("l1_ratio", Expect::Number),
+            ("standardize", Expect::Bool),
+            ("fit_intercept", Expect::Bool),
+        ],
+        required: &[],
+    },
+    SectionKeys {
+        name: "path",
+        keys: &[
+            (
+                "n_alphas",
+                Expect::Whole {
+                    max: usize::MAX as u64,
+                },
+            ),
+            ("eps", Expect::Number),
+            ("alphas", Expect::List(&Expect::Number)),
+        ],
+        required: &[],
+    },
+    SectionKeys {
+        name: "cv",
+        keys: &[
+            (
+                "folds",
+                Expect::Whole {
+                    max: usize::MAX as u64,
+                },
+            ),
+            ("seed", Expect::Whole { max: u64::MAX }),
+            ("fold_column", Expect::Text),
+        ],
+        required: &[],
+    },
+    SectionKeys {
+        name: "solver",
+        keys: &[
+            ("tol", Expect::Number),
+            (
+                "max_iter",
+                Expect::Whole {
+                    max: usize::MAX as u64,
+                },
+            ),
+        ],
+        required: &[],
+    },
+];
+
+/// The section a config must have.
+pub(super) const REQUIRED_SECTION: &str = "data";
+
 fn yes() -> bool {
     true
 }
@@ -280,5 +386,112 @@ impl Experiment {
         LoadOptions {
             separator: self.data.separator.as_deref().and_then(parse_separator),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// A value serde reads for a key described by `e`.
+    fn sample(e: &Expect) -> String {
+        match e {
+            Expect::Number => "0.5".into(),
+            Expect::Whole { .. } => "10".into(),
+            Expect::Bool => "true".into(),
+            Expect::Text => "\"x\"".into(),
+            Expect::List(item) => format!("[{}]", sample(item)),
+            Expect::OneOf(names) | Expect::Variant(names) => format!("\"{}\"", names[0]),
+        }
+    }
+
+    #[test]
+    fn every_listed_key_is_read_by_serde_with_its_listed_type_and_values() {
+        let mut text = String::new();
+        for s in SECTIONS {
+            let _ = writeln!(text, "[{}]", s.name);
+            for (k, e) in s.keys {
+                let _ = writeln!(text, "{k} = {}", sample(e));
+            }
+        }
+        toml::from_str::<Experiment>(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        // every listed name of every enum-like key, and nothing else
+        for s in SECTIONS {
+            for (k, e) in s.keys {
+                let (Expect::OneOf(names) | Expect::Variant(names)) = e else {
+                    continue;
+                };
+                for v in names.iter().chain(&["no-such-value"]) {
+                    let one = config(s.name, &format!("{k} = \"{v}\""));
+                    let read = toml::from_str::<Experiment>(&one);
+                    assert_eq!(read.is_ok(), *v != "no-such-value", "{one}");
+                }
+            }
+        }
+    }
+
+    /// A config with the required keys and `line` in `section`.
+    fn config(section: &str, line: &str) -> String {
+        let data = "[data]\npath = \"d\"\ntarget = \"y\"\n";
+        match section {
+            "data" => format!("{data}{line}\n"),
+            _ => format!("{data}[{section}]\n{line}\n"),
+        }
+    }
+
+    #[test]
+    fn every_key_the_writer_writes_is_listed_in_order_and_nothing_more() {
+        let mut e = Experiment::default_for("d.csv", "y");
+        e.data.features = Some(vec!["a".into()]);
+        e.data.separator = Some(";".into());
+        e.model.kind = ModelKind::ElasticNet;
+        e.model.alpha = Some(0.5);
+        e.model.l1_ratio = Some(0.5);
+        e.path.eps = Some(1e-3);
+        e.path.alphas = Some(vec![1.0]);
+        e.cv.folds = Some(5);
+        e.cv.fold_column = Some("f".into());
+        let mut written = Vec::new();
+        let mut section = String::new();
+        for line in e.to_toml_string().lines() {
+            if let Some(name) = line.strip_prefix('[') {
+                section = name.trim_end_matches(']').to_string();
+            } else if let Some((k, _)) = line.split_once(" = ") {
+                written.push(format!("{section}.{k}"));
+            }
+        }
+        let listed: Vec<String> = SECTIONS
+            .iter()
+            .flat_map(|s| s.keys.iter().map(move |(k, _)| format!("{}.{k}", s.name)))
+            .collect();
+        assert_eq!(written, listed);
+        // the required keys are the ones serde insists on
+        toml::from_str::<Experiment>(&config(REQUIRED_SECTION, "")).unwrap();
+        for s in SECTIONS {
+            for k in s.required {
+                let without = config(REQUIRED_SECTION, "").replace(&format!("{k} = "), "# ");
+                assert!(toml::from_str::<Experiment>(&without).is_err(), "{without}");
+            }
+        }
+        assert!(toml::from_str::<Experiment>("").is_err());
+    }
+
+    #[test]
+    fn the_listed_values_are_the_enums_spellings() {
+        let kinds: Vec<&str> = ModelKind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(kinds, KINDS);
+        // exhaustive matches: a new variant stops this test compiling until it is listed
+        let categorical = |c: Categorical| match c {
+            Categorical::OneHot | Categorical::Drop => c.name(),
+        };
+        assert_eq!(
+            [Categorical::OneHot, Categorical::Drop].map(categorical),
+            CATEGORICAL
+        );
+        let missing = |m: Missing| match m {
+            Missing::DropRows => m.name(),
+        };
+        assert_eq!([Missing::DropRows].map(missing), MISSING);
     }
 }
