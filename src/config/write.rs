@@ -1,7 +1,9 @@
-//! Saving configs: over an existing file the user's comments and formatting are kept
-//! (only changed values are rewritten), every write is atomic, and a file changed on
-//! disk since it was read is not overwritten silently.
+//! Saving configs: one stable layout ([`Experiment::to_toml_string`]); over an existing
+//! file the user's comments and formatting are kept (only changed values are rewritten),
+//! every write is atomic, and a file changed on disk since it was read is not overwritten
+//! silently.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
@@ -10,10 +12,117 @@ use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
+use super::Experiment;
 use crate::error::{Error, Result};
 
+impl Experiment {
+    /// The config in its one stable layout: keys in the order of docs/spec.md §7, optional keys left out
+    /// when unset, floats written so they read back to the same bits.
+    pub fn to_toml_string(&self) -> String {
+        let mut s = String::new();
+        let w = &mut s;
+        let _ = writeln!(
+            w,
+            "# regscope experiment: regscope path|cv --config FILE (format: docs/spec.md §7)"
+        );
+        let _ = writeln!(w, "\n[data]");
+        let _ = writeln!(w, "path = {}", toml_str(&self.data.path));
+        let _ = writeln!(w, "target = {}", toml_str(&self.data.target));
+        if let Some(f) = &self.data.features {
+            let items = f.iter().map(|s| toml_str(s)).collect::<Vec<_>>();
+            let _ = writeln!(w, "features = [{}]", items.join(", "));
+        }
+        let _ = writeln!(w, "categorical = \"{}\"", self.data.categorical.name());
+        let _ = writeln!(w, "missing = \"{}\"", self.data.missing.name());
+        if let Some(sep) = &self.data.separator {
+            let _ = writeln!(w, "separator = {}", toml_str(sep));
+        }
+
+        let m = &self.model;
+        let _ = writeln!(w, "\n[model]");
+        let _ = writeln!(w, "kind = \"{}\"", m.kind.name());
+        if let Some(a) = m.alpha {
+            let _ = writeln!(w, "alpha = {}", toml_f64(a));
+        }
+        if let Some(r) = m.l1_ratio {
+            let _ = writeln!(w, "l1_ratio = {}", toml_f64(r));
+        }
+        let _ = writeln!(w, "standardize = {}", m.standardize);
+        let _ = writeln!(w, "fit_intercept = {}", m.fit_intercept);
+
+        let _ = writeln!(w, "\n[path]");
+        let _ = writeln!(w, "n_alphas = {}", self.path.n_alphas);
+        if let Some(e) = self.path.eps {
+            let _ = writeln!(w, "eps = {}", toml_f64(e));
+        }
+        if let Some(a) = &self.path.alphas {
+            let items = a.iter().map(|&v| toml_f64(v)).collect::<Vec<_>>();
+            let _ = writeln!(w, "alphas = [{}]", items.join(", "));
+        }
+
+        let _ = writeln!(w, "\n[cv]");
+        if let Some(k) = self.cv.folds {
+            let _ = writeln!(w, "folds = {k}");
+        }
+        let _ = writeln!(w, "seed = {}", self.cv.seed);
+        if let Some(c) = &self.cv.fold_column {
+            let _ = writeln!(w, "fold_column = {}", toml_str(c));
+        }
+
+        let _ = writeln!(w, "\n[solver]");
+        let _ = writeln!(w, "tol = {}", toml_f64(self.solver.tol));
+        let _ = writeln!(w, "max_iter = {}", self.solver.max_iter);
+        s
+    }
+
+    /// Writes the config atomically (a temporary file in the same folder, renamed over
+    /// the target), so a crash or a full disk never leaves half a config. Over an
+    /// existing config only the values change: the user's comments and layout stay, and
+    /// a second save of the same experiment is byte-identical. Creates missing folders.
+    pub fn save(&self, path: &Path) -> Result<DiskStamp> {
+        let existing = fs::read(path).ok().and_then(|b| String::from_utf8(b).ok());
+        let text = merge(existing.as_deref(), &self.to_toml_string());
+        write_atomic(path, text.as_bytes())?;
+        Ok(DiskStamp::of_bytes(text.as_bytes()))
+    }
+
+    /// [`Experiment::save`], refused when the file no longer holds what `loaded` stamped
+    /// (someone edited it since it was read or last saved): the caller asks the user
+    /// before saving again without the check. `None` skips the check (a new file).
+    pub fn save_checked(&self, path: &Path, loaded: Option<&DiskStamp>) -> Result<DiskStamp> {
+        if let Some(stamp) = loaded
+            && let Some(now) = DiskStamp::of_file(path)?
+            && now != *stamp
+        {
+            return Err(Error::new(format!(
+                "config '{}' was changed on disk since it was loaded; reload it to see the change, or save under another name",
+                path.display()
+            )));
+        }
+        self.save(path)
+    }
+}
+
+/// A TOML basic string with the escapes the format needs.
+pub(super) fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// Rust's shortest round-trip form (`0.1`, `1e-7`, `100.0`), which is valid TOML; the
+/// non-finite values get TOML's spelling (validation rejects them, but a value built
+/// in code must still be written as something TOML can read).
+pub(super) fn toml_f64(v: f64) -> String {
+    if v.is_nan() {
+        "nan".into()
+    } else if v.is_infinite() {
+        if v > 0.0 { "inf".into() } else { "-inf".into() }
+    } else {
+        format!("{v:?}")
+    }
+}
+
 /// What a config file held when it was read or written: lets a later save notice that
-/// someone else changed the file meanwhile (see [`super::Experiment::save_checked`]).
+/// someone else changed the file meanwhile (see [`Experiment::save_checked`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DiskStamp {
     len: usize,

@@ -1,6 +1,6 @@
 //! A Cholesky factor of G_SS that follows a working set S of coordinates.
 //!
-//! The Gram solver's Newton step (gram.rs) solves on the current support, and the support
+//! The Gram solver's Newton step (gram/newton.rs) solves on the current support, and the support
 //! changes by a few coordinates between neighbouring alphas, so the factor is updated rather
 //! than rebuilt: appending m coordinates is one blocked triangular solve with m right-hand
 //! sides (one pass over L), removing one is a rank-one update of the trailing block

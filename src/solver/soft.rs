@@ -286,4 +286,97 @@ mod tests {
             assert_eq!(y1, y2, "n = {n}");
         }
     }
+
+    /// Lengths well past the blocks, with every remainder of 32 among them, and one large
+    /// enough that each loop runs thousands of times.
+    const LONG: [usize; 6] = [1000, 1023, 1024, 1025, 4096 + 31, 65_536 + 17];
+
+    /// The dot product in a plain loop, and the size of its terms, for the rounding bound.
+    fn reference_dot(a: &[f64], b: &[f64]) -> (f64, f64) {
+        let mut s = 0.0;
+        let mut size = 0.0;
+        for (x, y) in a.iter().zip(b) {
+            s += x * y;
+            size += (x * y).abs();
+        }
+        (s, size)
+    }
+
+    #[test]
+    fn every_kernel_matches_a_plain_loop_on_long_vectors_on_every_path() {
+        for path in &paths() {
+            for n in LONG {
+                // dot: any summation order (and an FMA, which only rounds less) is within
+                // n ulps of the sum of |terms| of the plain loop
+                let (a, b) = (wavy(n, 0.37), wavy(n, 0.91));
+                let (want, size) = reference_dot(&a, &b);
+                let got = run_dot(path, &a, &b);
+                assert!(
+                    (got - want).abs() <= n as f64 * f64::EPSILON * size,
+                    "{path}, n = {n}: {got} vs {want}"
+                );
+                let (a, b) = (ints(n, 7), ints(n, 8));
+                assert_eq!(
+                    run_dot(path, &a, &b),
+                    reference_dot(&a, &b).0,
+                    "{path}, n = {n}"
+                );
+                // axpy and axpy_f32: one rounding per element whatever the width, so the
+                // bits of the scalar expression
+                let x = wavy(n, 0.53);
+                let y0 = wavy(n, 0.29);
+                let mut y = y0.clone();
+                run_axpy(path, 0.61, &x, &mut y);
+                for i in 0..n {
+                    assert_eq!(y[i], y0[i] + 0.61 * x[i], "{path}, n = {n}, i = {i}");
+                }
+                let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+                let mut y = y0.clone();
+                run_axpy_f32(path, -1.7, &xf, &mut y);
+                for i in 0..n {
+                    let want = y0[i] + -1.7 * f64::from(xf[i]);
+                    assert_eq!(y[i], want, "{path}, n = {n}, i = {i}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_axpy_kernels_take_any_start_and_write_only_the_shorter_length() {
+        for path in &paths() {
+            let x = wavy(80, 0.77);
+            let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            let y0 = wavy(80, 0.19);
+            // slices starting off any vector boundary, on either side
+            for (ox, oy) in (0..9).flat_map(|i| [(i, 0), (0, i), (i, 8 - i)]) {
+                let len = 61;
+                let mut y = y0.clone();
+                run_axpy(path, 0.3, &x[ox..ox + len], &mut y[oy..oy + len]);
+                let mut yf = y0.clone();
+                run_axpy_f32(path, 0.3, &xf[ox..ox + len], &mut yf[oy..oy + len]);
+                for i in 0..y0.len() {
+                    let inside = (oy..oy + len).contains(&i);
+                    let (want, want_f) = if inside {
+                        let j = i - oy + ox;
+                        (y0[i] + 0.3 * x[j], y0[i] + 0.3 * f64::from(xf[j]))
+                    } else {
+                        (y0[i], y0[i])
+                    };
+                    assert_eq!(y[i], want, "{path}, axpy, offsets {ox} {oy}, i = {i}");
+                    assert_eq!(
+                        yf[i], want_f,
+                        "{path}, axpy_f32, offsets {ox} {oy}, i = {i}"
+                    );
+                }
+            }
+            // x longer than y: only y's length is written (axpy_f32 is checked above)
+            for n in [0, 1, 7, 33, 70] {
+                let mut short = y0[..n].to_vec();
+                run_axpy(path, 2.0, &x, &mut short);
+                for i in 0..n {
+                    assert_eq!(short[i], y0[i] + 2.0 * x[i], "{path}, n = {n}");
+                }
+            }
+        }
+    }
 }
