@@ -2,6 +2,8 @@
 //! and a grid step from key to frame (update + draw through ratatui's diff). The fixture
 //! is a real lasso path + 5-fold CV on synthetic data (n = 400, p = 200), computed once.
 
+#![allow(clippy::unwrap_used)] // a benchmark: a failed step stops it
+
 use std::io::Write;
 
 use ratatui::Terminal;

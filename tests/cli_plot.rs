@@ -2,6 +2,8 @@
 //! in the folder, the SVGs parse, the PNGs decode to their stated size; bad output
 //! folders are one-line errors.
 
+#![allow(clippy::unwrap_used)] // a test: a failed step fails it
+
 mod common;
 use common::Scratch;
 

@@ -2,6 +2,8 @@
 //! real binary on every case and compare with the expected output at the tolerances of
 //! tests/fixtures/README.md (the same as check.py).
 
+#![allow(clippy::unwrap_used)] // a test: a failed step fails it
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

@@ -2,6 +2,8 @@
 //! output parsed by vt100. Every wait polls the parsed screen for a text with a
 //! generous timeout and prints the screen when it fails; nothing sleeps and hopes.
 
+#![allow(clippy::unwrap_used)] // a test: a failed step fails it
+
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
 use std::path::Path;
