@@ -11,6 +11,7 @@
 //! - [`fmt`]: the one readable number format of tables and messages.
 //! - [`heap`]: allocator settings that keep released matrices from staying resident.
 
+pub mod atomic;
 pub mod cli;
 pub mod config;
 pub mod data;

@@ -6,10 +6,9 @@
 use std::fmt::Write as _;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::Path;
 
-use tempfile::NamedTempFile;
 use toml_edit::{DocumentMut, Item, Table, Value};
 
 use super::Experiment;
@@ -82,7 +81,7 @@ impl Experiment {
     pub fn save(&self, path: &Path) -> Result<DiskStamp> {
         let existing = fs::read(path).ok().and_then(|b| String::from_utf8(b).ok());
         let text = merge(existing.as_deref(), &self.to_toml_string());
-        write_atomic(path, text.as_bytes())?;
+        crate::atomic::write_atomic(path, text.as_bytes(), "save config")?;
         Ok(DiskStamp::of_bytes(text.as_bytes()))
     }
 
@@ -224,70 +223,6 @@ fn same(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// How [`write_atomic`] touches the disk; tests swap in failures (a full disk, a
-/// read-only folder) that cannot be produced for real without privileges.
-pub(crate) struct DiskOps {
-    pub create_temp: fn(&Path) -> io::Result<NamedTempFile>,
-    pub write: fn(&mut NamedTempFile, &[u8]) -> io::Result<()>,
-}
-
-pub(crate) const REAL_DISK: DiskOps = DiskOps {
-    create_temp: |dir| NamedTempFile::new_in(dir),
-    write: |f, bytes| {
-        f.write_all(bytes)?;
-        f.as_file().sync_all()
-    },
-};
-
-/// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
-/// disk, then renamed over the target, so a crash or a full disk never leaves half a
-/// config and the old file stays as it was. Creates missing parent folders.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    write_atomic_with(path, bytes, &REAL_DISK)
-}
-
-pub(crate) fn write_atomic_with(path: &Path, bytes: &[u8], ops: &DiskOps) -> Result<()> {
-    let name = path.display().to_string();
-    if path.file_name().is_none() {
-        return Err(Error::new(format!(
-            "cannot save config '{name}': not a file name; give a path like configs/x.toml"
-        )));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let unchanged = if path.exists() {
-        " (the old file is unchanged)"
-    } else {
-        ""
-    };
-    let fail = |what: &str, e: io::Error| {
-        let fix = match e.raw_os_error() {
-            Some(28) => "the disk is full: free some space or save elsewhere",
-            Some(30) => "the file system is read-only: save elsewhere",
-            Some(13) | Some(1) => {
-                "the folder is not writable: save elsewhere or fix its permissions"
-            }
-            _ => "check that the folder exists and is writable",
-        };
-        Error::new(format!(
-            "cannot save config '{name}': {what}: {e}; {fix}{unchanged}"
-        ))
-    };
-    fs::create_dir_all(&dir).map_err(|e| fail("creating its folder", e))?;
-    let mut tmp = (ops.create_temp)(&dir).map_err(|e| fail("creating a temporary file", e))?;
-    // on an error the temporary file is removed when `tmp` drops
-    (ops.write)(&mut tmp, bytes).map_err(|e| fail("writing", e))?;
-    tmp.persist(path)
-        .map_err(|e| fail("replacing the file", e.error))?;
-    if let Ok(d) = fs::File::open(&dir) {
-        // make the rename itself durable; not every platform allows syncing a folder
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -340,65 +275,6 @@ max_iter = 100000
         assert!(!out.contains("alpha ="), "{out}");
         assert_eq!(merge(Some("not = [toml"), fresh), fresh);
         assert_eq!(merge(None, fresh), fresh);
-    }
-
-    fn leftovers(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir)
-            .unwrap()
-            .map(|d| d.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
-
-    #[test]
-    fn a_full_disk_leaves_the_old_file_and_no_temporary_file() {
-        let dir = Scratch::new("full");
-        let target = dir.file("exp.toml", b"old contents\n");
-        let full = DiskOps {
-            create_temp: REAL_DISK.create_temp,
-            write: |f, bytes| {
-                f.write_all(&bytes[..bytes.len() / 2])?;
-                Err(io::Error::from_raw_os_error(28))
-            },
-        };
-        let m = write_atomic_with(&target, b"new contents, longer\n", &full)
-            .unwrap_err()
-            .to_string();
-        assert!(m.contains("exp.toml") && m.contains("disk is full"), "{m}");
-        assert!(
-            m.contains("old file is unchanged") && !m.contains('\n'),
-            "{m}"
-        );
-        assert_eq!(fs::read(&target).unwrap(), b"old contents\n");
-        assert_eq!(leftovers(&dir.0), vec!["exp.toml"]);
-    }
-
-    #[test]
-    fn a_read_only_folder_is_named_and_the_old_file_stays() {
-        let dir = Scratch::new("ro");
-        let target = dir.file("exp.toml", b"old\n");
-        let read_only = DiskOps {
-            create_temp: |_| Err(io::Error::from_raw_os_error(30)),
-            write: REAL_DISK.write,
-        };
-        let m = write_atomic_with(&target, b"new\n", &read_only)
-            .unwrap_err()
-            .to_string();
-        assert!(
-            m.contains("read-only") && m.contains("save elsewhere"),
-            "{m}"
-        );
-        assert_eq!(fs::read(&target).unwrap(), b"old\n");
-        let denied = DiskOps {
-            create_temp: |_| Err(io::Error::from_raw_os_error(13)),
-            write: REAL_DISK.write,
-        };
-        let m = write_atomic_with(&target, b"new\n", &denied)
-            .unwrap_err()
-            .to_string();
-        assert!(m.contains("not writable"), "{m}");
-        assert_eq!(leftovers(&dir.0), vec!["exp.toml"]);
     }
 
     #[test]

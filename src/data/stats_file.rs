@@ -152,41 +152,12 @@ pub fn write(path: &Path, stats: &StatsFile) -> Result<()> {
         .map_err(|e| Error::new(format!("cannot encode the provenance of '{name}': {e}")))?;
     let mut meta = BTreeMap::new();
     meta.insert(PlSmallStr::from(META_KEY), PlSmallStr::from(json));
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.tmp-{}",
-        path.file_name()
-            .map(|f| f.to_string_lossy().to_string())
-            .unwrap_or_else(|| "stats".into()),
-        std::process::id()
-    ));
-    let result = (|| -> Result<()> {
-        let file = File::create(&tmp).map_err(|e| {
-            Error::new(format!(
-                "cannot write '{name}': {e}; check that the folder exists and is writable"
-            ))
-        })?;
+    let meta = Arc::new(meta);
+    crate::atomic::write_atomic_from(path, "write statistics file", &mut |file| {
         let mut w = IpcWriter::new(file);
-        w.set_custom_schema_metadata(Arc::new(meta));
-        w.finish(&mut df)
-            .map_err(|e| Error::new(format!("cannot write '{name}': {e}")))?;
-        let f = File::options()
-            .append(true)
-            .open(&tmp)
-            .map_err(|e| Error::new(format!("cannot write '{name}': {e}")))?;
-        f.sync_all()
-            .map_err(|e| Error::new(format!("cannot write '{name}': {e} (is the disk full?)")))?;
-        std::fs::rename(&tmp, path)
-            .map_err(|e| Error::new(format!("cannot write '{name}': {e}")))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+        w.set_custom_schema_metadata(meta.clone());
+        w.finish(&mut df).map_err(std::io::Error::other)
+    })
 }
 
 /// Read a statistics file, checking its format, version and shape.

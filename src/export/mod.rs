@@ -6,7 +6,6 @@
 mod axis;
 mod coefficients;
 mod cv;
-mod files;
 pub mod font;
 mod path;
 mod png;
@@ -14,7 +13,6 @@ mod style;
 mod svg;
 mod table;
 
-pub use files::write_atomic;
 pub use png::render_png;
 pub use table::coef_csv;
 
@@ -135,7 +133,7 @@ pub fn write_charts(dir: &Path, charts: &[Chart], format: Format) -> Result<Vec<
     for c in charts {
         if format.svg() {
             let p = dir.join(format!("{}.svg", c.name));
-            write_atomic(&p, c.svg.as_bytes())?;
+            crate::atomic::write_atomic(&p, c.svg.as_bytes(), "write")?;
             written.push(p);
         }
         if format.png() {
@@ -143,7 +141,7 @@ pub fn write_charts(dir: &Path, charts: &[Chart], format: Format) -> Result<Vec<
             let bytes = render_png(c).map_err(|e| {
                 crate::error::Error::new(format!("{}: cannot render the PNG: {e}", p.display()))
             })?;
-            write_atomic(&p, &bytes)?;
+            crate::atomic::write_atomic(&p, &bytes, "write")?;
             written.push(p);
         }
     }

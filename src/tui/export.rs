@@ -4,8 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::atomic::write_atomic;
 use crate::error::Result;
-use crate::export::{ChartInput, CoefRow, Format, charts, coef_csv, write_atomic, write_charts};
+use crate::export::{ChartInput, CoefRow, Format, charts, coef_csv, write_charts};
 use crate::solver::{CvResult, PathResult};
 use crate::workflow::DataSource;
 
@@ -100,7 +101,7 @@ pub fn run(job: &ExportJob) -> Result<Vec<PathBuf>> {
     let input = job.input();
     let mut files = write_charts(&job.dir, &charts(&input), Format::Both)?;
     let csv = job.dir.join("coefficients.csv");
-    write_atomic(&csv, coef_csv(&input).as_bytes())?;
+    write_atomic(&csv, coef_csv(&input).as_bytes(), "write")?;
     files.push(csv);
     Ok(files)
 }
