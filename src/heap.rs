@@ -5,6 +5,12 @@
 //! matrix stays resident (each thread's arena keeping its own). And small blocks, such as
 //! the columns of a polars frame released one by one, are only handed back by
 //! `malloc_trim`. Elsewhere than glibc both functions do nothing.
+//!
+//! The policy is the program's: `main` opts in with [`map_large_blocks`] and
+//! [`trim_after_large_frees`]; the library only marks the points where much was freed
+//! ([`released_large_blocks`]), which cost nothing unless the program opted in.
+
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod glibc {
@@ -31,8 +37,18 @@ pub fn map_large_blocks() {
     glibc::mallopt(glibc::M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 }
 
-/// Returns the allocator's free pages to the system.
-pub fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    glibc::malloc_trim(0);
+static TRIM: AtomicBool = AtomicBool::new(false);
+
+/// Hand the allocator's free pages back to the system at the points the library marks
+/// (after a table's columns are copied and freed): call once, at the start of `main`.
+pub fn trim_after_large_frees() {
+    TRIM.store(true, Ordering::Relaxed);
+}
+
+/// Much was just freed: trim the heap if the program asked for it.
+pub(crate) fn released_large_blocks() {
+    if TRIM.load(Ordering::Relaxed) {
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        glibc::malloc_trim(0);
+    }
 }

@@ -9,6 +9,7 @@ use regscope::cli::{Cli, Plan, plan, run_fit};
 fn main() -> ExitCode {
     // matrices freed along the way go back to the system instead of staying resident
     regscope::heap::map_large_blocks();
+    regscope::heap::trim_after_large_frees();
     // one line, no backtrace: a panic is a bug, but the user still gets a plain message
     std::panic::set_hook(Box::new(|info| {
         let msg = info

@@ -46,10 +46,10 @@ pub(super) fn fill(table: Table, plan: Plan) -> Result<Dataset> {
         drop(col);
         if released >= RELEASE_EVERY {
             released = 0;
-            crate::heap::release_free_memory();
+            crate::heap::released_large_blocks();
         }
     }
-    crate::heap::release_free_memory();
+    crate::heap::released_large_blocks();
     let x = Array2::from_shape_vec((n, p).f(), data)
         .map_err(|e| Error::new(format!("internal error shaping x for '{src}': {e}")))?;
 
