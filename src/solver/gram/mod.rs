@@ -23,14 +23,17 @@ use super::soft::{axpy, dot};
 use block::ActiveBlock;
 
 /// The sufficient statistics of a centred and scaled design: G = Z^T Z, q = Z^T y_c.
+///
+/// The fields are private so that the cached diagonal cannot go stale: G is set once, by
+/// [`GramProblem::new`] or [`GramProblem::from_design`], and read through accessors.
 #[derive(Debug, Clone)]
 pub struct GramProblem {
     /// p x p, column-major (symmetric, so row-major too).
-    pub g: Vec<f64>,
-    pub q: Vec<f64>,
+    g: Vec<f64>,
+    q: Vec<f64>,
     /// ||y_c||^2
-    pub yy: f64,
-    pub p: usize,
+    yy: f64,
+    p: usize,
     /// the diagonal of G, contiguous: the sweeps read G_jj for every coordinate, and in `g`
     /// consecutive diagonal entries lie p + 1 doubles apart, so each read would be a cache
     /// (and, for large p, a TLB) miss
@@ -55,11 +58,32 @@ impl GramProblem {
         GramProblem::new(gv, q, dot(y, y), p)
     }
 
+    /// G, p x p, column-major (symmetric, so row-major too).
+    pub fn g(&self) -> &[f64] {
+        &self.g
+    }
+
+    /// q = Z^T y_c.
+    pub fn q(&self) -> &[f64] {
+        &self.q
+    }
+
+    /// ||y_c||^2
+    pub fn yy(&self) -> f64 {
+        self.yy
+    }
+
+    pub fn p(&self) -> usize {
+        self.p
+    }
+
+    /// Column j of G.
     #[inline]
     pub fn col(&self, j: usize) -> &[f64] {
         &self.g[j * self.p..(j + 1) * self.p]
     }
 
+    /// G_jj.
     #[inline]
     pub fn diag(&self, j: usize) -> f64 {
         self.diag[j]
