@@ -156,7 +156,7 @@ impl DiskStamp {
 /// `existing` text: the existing document with its values replaced, keys no longer set
 /// removed and new keys appended to their section, so comments and the user's layout
 /// stay. Text that is not TOML is replaced by the fresh layout.
-pub fn merge(existing: Option<&str>, fresh: &str) -> String {
+fn merge(existing: Option<&str>, fresh: &str) -> String {
     let Some(Ok(mut doc)) = existing.map(str::parse::<DocumentMut>) else {
         return fresh.to_string();
     };
@@ -226,12 +226,12 @@ fn same(a: &Value, b: &Value) -> bool {
 
 /// How [`write_atomic`] touches the disk; tests swap in failures (a full disk, a
 /// read-only folder) that cannot be produced for real without privileges.
-pub(crate) struct DiskOps {
-    pub create_temp: fn(&Path) -> io::Result<NamedTempFile>,
-    pub write: fn(&mut NamedTempFile, &[u8]) -> io::Result<()>,
+struct DiskOps {
+    create_temp: fn(&Path) -> io::Result<NamedTempFile>,
+    write: fn(&mut NamedTempFile, &[u8]) -> io::Result<()>,
 }
 
-pub(crate) const REAL_DISK: DiskOps = DiskOps {
+const REAL_DISK: DiskOps = DiskOps {
     create_temp: |dir| NamedTempFile::new_in(dir),
     write: |f, bytes| {
         f.write_all(bytes)?;
@@ -242,11 +242,11 @@ pub(crate) const REAL_DISK: DiskOps = DiskOps {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed to
 /// disk, then renamed over the target, so a crash or a full disk never leaves half a
 /// config and the old file stays as it was. Creates missing parent folders.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_atomic_with(path, bytes, &REAL_DISK)
 }
 
-pub(crate) fn write_atomic_with(path: &Path, bytes: &[u8], ops: &DiskOps) -> Result<()> {
+fn write_atomic_with(path: &Path, bytes: &[u8], ops: &DiskOps) -> Result<()> {
     let name = path.display().to_string();
     if path.file_name().is_none() {
         return Err(Error::new(format!(

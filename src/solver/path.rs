@@ -130,11 +130,6 @@ pub fn grid_for(
     (log_grid(amax, eps, s.n_alphas.max(1)), GridSource::Auto)
 }
 
-/// Z^T y_c.
-pub fn zty(prep: &Prepared) -> &[f64] {
-    prep.zty()
-}
-
 /// The lasso path is piecewise linear in alpha, so the secant through the solutions at
 /// alphas k-2 and k-1 is a better start for alpha k than the last solution alone: the
 /// fraction of the last step to extrapolate by (None for the first two points, or when
@@ -564,11 +559,11 @@ pub fn fit_path_gram(
 /// The full path of docs/spec.md §3-4 on all rows.
 /// The alpha grid `fit_path` will use, without fitting (so a CV can start alongside it).
 pub fn path_alphas(prep: &Prepared, s: &PathSettings) -> Vec<f64> {
-    alpha_grid(prep, s, zty(prep)).0
+    alpha_grid(prep, s, prep.zty()).0
 }
 
 pub fn fit_path(prep: &Prepared, s: &PathSettings, ctl: &Control) -> Result<PathResult, Cancelled> {
-    let (alphas, source) = alpha_grid(prep, s, zty(prep));
+    let (alphas, source) = alpha_grid(prep, s, prep.zty());
     let raw = solve_prepared(prep, s, &alphas, ctl, true)?;
     Ok(to_result(prep, s, alphas, source, raw))
 }

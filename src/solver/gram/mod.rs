@@ -3,7 +3,7 @@
 //! to evaluate and O(p) to propagate, so full sweeps over every coordinate are cheap and
 //! the KKT check comes for free.
 //!
-//! - [`GramProblem`] and the solver's state and driver ([`GramSolver::solve`]: strong rule,
+//! - [`GramProblem`] and the solver's state and driver (`GramSolver::solve`: strong rule,
 //!   KKT scan, the duality gap, when to stop) live here;
 //! - `block`: the active set's compact f32 copy of G and the inner sweeps over it, ended
 //!   by one batch update of h;
@@ -92,7 +92,7 @@ impl GramProblem {
 
 /// The outcome of one alpha.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PointStats {
+pub(crate) struct PointStats {
     /// sweeps over (a subset of) the coordinates
     pub n_iter: usize,
     /// the docs/spec.md §4 gap, absolute
@@ -136,7 +136,7 @@ impl PointStats {
 /// The smallest max v_j delta_j^2 a sweep can show that is more than rounding, given
 /// S = sum_j sqrt(v_j) |beta_j|: an update is (error in z_j.r) / v_j, and that error is a few
 /// ulps of ||z_j|| (||y_c|| + S) (see `rounding_scale`).
-pub fn rounding_floor(s: f64, yy: f64) -> f64 {
+pub(crate) fn rounding_floor(s: f64, yy: f64) -> f64 {
     16.0 * f64::EPSILON * f64::EPSILON * rounding_scale(yy, s) + 1e-28 * yy
 }
 
@@ -165,7 +165,7 @@ fn propagate(prob: &GramProblem, moves: &[(usize, f64)], h: &mut [f64]) {
 }
 
 /// Warm-started state along a path.
-pub struct GramSolver<'a> {
+pub(crate) struct GramSolver<'a> {
     prob: &'a GramProblem,
     pub beta: Vec<f64>,
     /// h = q - G beta = Z^T r (aligned: the batch updates store into it)
