@@ -88,7 +88,7 @@ fn gram(bencher: divan::Bencher, shape: &str) {
     let prep = prepared(shape);
     let (n, p) = (prep.n(), prep.p());
     let (z, y) = (prep.z_slice(), prep.y_slice());
-    bencher.bench_local(|| GramProblem::from_design(z, y, n, p, Some(&prep.zty)));
+    bencher.bench_local(|| GramProblem::from_design(z, y, n, p, Some(prep.zty())));
 }
 
 /// Times the full path of `s` on one shape.

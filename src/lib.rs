@@ -4,8 +4,8 @@
 //! - [`solver`]: the pure numerical core (preprocessing, grids, coordinate descent,
 //!   closed-form ridge/OLS, cross-validation). No I/O, no UI.
 //! - [`data`] and [`config`]: polars loading into a design matrix; TOML experiments.
-//! - [`report`] and [`cli`]: the headless `path` / `cv` / `stats` / `plot` commands.
-//! - [`export`]: the charts (SVG, PNG) and the coefficient table (CSV) for `plot` and
+//! - `report` and [`cli`]: the headless `path` / `cv` / `stats` / `plot` commands.
+//! - `export`: the charts (SVG, PNG) and the coefficient table (CSV) for `plot` and
 //!   the TUI's export key.
 //! - `tui`: the interactive workbench on top of all of them.
 //! - [`fmt`]: the one readable number format of tables and messages.
@@ -16,11 +16,11 @@ pub mod cli;
 pub mod config;
 pub mod data;
 pub mod error;
-pub mod export;
+pub(crate) mod export;
 pub mod fmt;
 pub mod heap;
 pub mod pipeline;
-pub mod report;
+pub(crate) mod report;
 pub mod solver;
 #[cfg(test)]
 mod testing;

@@ -343,7 +343,7 @@ impl Design {
             .gram
             .as_ref()
             .map(|g| g.scaling().constant.clone())
-            .or_else(|| self.prep.as_ref().map(|p| p.constant.clone()))
+            .or_else(|| self.prep.as_ref().map(|p| p.constant().to_vec()))
             .unwrap_or_default();
         let d = CvDesign {
             moments: Some(&self.moments),

@@ -116,7 +116,7 @@ proptest! {
                     "alpha[{k}] recomputed gap {gap} > tol * {yy}");
             }
             for (j, &bj) in beta.iter().enumerate() {
-                if prep.constant[j] {
+                if prep.constant()[j] {
                     prop_assert_eq!(bj, 0.0);
                     continue;
                 }

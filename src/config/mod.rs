@@ -25,7 +25,7 @@ pub use schema::{
     CvSection, DEFAULT_FOLDS, DataSection, EMBEDDED_DATA, Experiment, ModelSection, PathSection,
     SolverSection, parse_separator,
 };
-pub use write::{DiskStamp, merge as merge_into_existing};
+pub use write::DiskStamp;
 
 use std::fs;
 use std::path::Path;

@@ -52,7 +52,8 @@ pub struct DataSection {
 /// The `[data] path` of the diabetes sample compiled into regscope.
 pub const EMBEDDED_DATA: &str = "embedded:diabetes";
 
-/// A separator as configs and flags spell it: one of [`SEPARATORS`], or `tab`.
+/// A separator as configs and flags spell it: one of the characters the separator sniffer
+/// knows (`,` `;` tab `|`), or `tab` / `\t` for a tab.
 pub fn parse_separator(s: &str) -> Option<u8> {
     match s {
         "tab" | "\\t" => Some(b'\t'),

@@ -155,7 +155,7 @@ impl DiskStamp {
 /// `existing` text: the existing document with its values replaced, keys no longer set
 /// removed and new keys appended to their section, so comments and the user's layout
 /// stay. Text that is not TOML is replaced by the fresh layout.
-pub fn merge(existing: Option<&str>, fresh: &str) -> String {
+fn merge(existing: Option<&str>, fresh: &str) -> String {
     let Some(Ok(mut doc)) = existing.map(str::parse::<DocumentMut>) else {
         return fresh.to_string();
     };

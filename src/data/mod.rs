@@ -5,7 +5,7 @@
 //! - [`build_dataset`] applies a [`DataSpec`] (target, features, categorical coding,
 //!   missing-value policy, fold column) and produces a [`Dataset`]: a column-major `x`,
 //!   `y`, feature names and human-readable notes about every choice made on the user's
-//!   behalf. [`build_dataset_owned`] does the same consuming the table, releasing each
+//!   behalf. `build_dataset_owned` does the same consuming the table, releasing each
 //!   column once copied.
 
 mod design;
@@ -13,22 +13,19 @@ mod ipc_slices;
 mod plain_csv;
 mod row_groups;
 mod sniff;
-pub mod stats_cache;
-pub mod stats_file;
+pub(crate) mod stats_cache;
+pub(crate) mod stats_file;
 pub mod stream;
 mod table;
 
-pub use sniff::CANDIDATES as SEPARATORS;
+pub(crate) use sniff::CANDIDATES as SEPARATORS;
 
 /// The separator of CSV text among `,` `;` tab and `|` (`,` when unsure).
-pub fn sniff_separator(head: &[u8]) -> u8 {
+pub(crate) fn sniff_separator(head: &[u8]) -> u8 {
     sniff::sniff(head, b',')
 }
 
-pub use design::{
-    Categorical, DataSpec, Dataset, MAX_LEVELS, Missing, build_dataset, build_dataset_owned,
-};
-pub use table::{
-    ColumnInfo, ColumnKind, DIABETES_CSV, LoadOptions, SUPPORTED_EXTENSIONS, Table,
-    embedded_diabetes, load_table, load_table_with,
-};
+pub(crate) use design::build_dataset_owned;
+pub use design::{Categorical, DataSpec, Dataset, Missing, build_dataset};
+pub use table::{ColumnInfo, ColumnKind, DIABETES_CSV, LoadOptions, Table, load_table};
+pub(crate) use table::{SUPPORTED_EXTENSIONS, embedded_diabetes, load_table_with};

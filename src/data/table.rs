@@ -120,7 +120,7 @@ impl Table {
     }
 
     /// The frame itself, giving up the table: lets a consumer release its columns one by
-    /// one (see [`crate::data::build_dataset_owned`]).
+    /// one (see `crate::data::build_dataset_owned`).
     pub fn into_df(self) -> DataFrame {
         self.df
     }

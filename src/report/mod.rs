@@ -3,7 +3,7 @@
 mod json;
 mod text;
 
-pub use json::{to_json, write_json};
+pub use json::write_json;
 pub use text::{to_csv, to_table};
 
 use crate::fmt::num;

@@ -81,9 +81,9 @@ pub fn cross_validate(
     let design = CvDesign {
         moments: moments.as_ref(),
         rows: Some(prep),
-        standardize: prep.standardize,
-        fit_intercept: prep.fit_intercept,
-        full_constant: &prep.constant,
+        standardize: prep.standardize(),
+        fit_intercept: prep.fit_intercept(),
+        full_constant: prep.constant(),
     };
     cross_validate_design(&design, fold_ids, k, s, alphas, ctl)
 }
@@ -259,9 +259,9 @@ fn gathered_fold(
     let fold = Prepared::new_in_units(
         zt,
         yt,
-        prep.standardize,
-        prep.fit_intercept,
-        &prep.scale,
+        prep.standardize(),
+        prep.fit_intercept(),
+        prep.scale(),
         &max_abs_x,
     );
     let raw: RawPath = solve_prepared(&fold, s, alphas, &ctl.silent(), false)?;
@@ -318,9 +318,9 @@ fn max_abs_original(prep: &Prepared, zt: &Array2<f64>) -> Vec<f64> {
     (0..prep.p())
         .into_par_iter()
         .map(|j| {
-            let (sc, mu) = (prep.scale[j], prep.x_mean[j]);
-            if prep.constant[j] {
-                return prep.x_mean[j].abs();
+            let (sc, mu) = (prep.scale()[j], prep.x_mean()[j]);
+            if prep.constant()[j] {
+                return prep.x_mean()[j].abs();
             }
             zt.column(j)
                 .iter()
@@ -343,12 +343,12 @@ pub fn fold_moments_of(prep: &Prepared, fold_ids: &[usize], k: usize) -> FoldMom
             x.par_chunks_mut(nf.max(1))
                 .enumerate()
                 .for_each(|(j, dst)| {
-                    let (src, sc, mu) = (&z[j * n..(j + 1) * n], prep.scale[j], prep.x_mean[j]);
+                    let (src, sc, mu) = (&z[j * n..(j + 1) * n], prep.scale()[j], prep.x_mean()[j]);
                     for (d, &i) in dst.iter_mut().zip(&rows) {
                         *d = src[i] * sc + mu;
                     }
                 });
-            let yf: Vec<f64> = rows.iter().map(|&i| y[i] + prep.y_mean).collect();
+            let yf: Vec<f64> = rows.iter().map(|&i| y[i] + prep.y_mean()).collect();
             Moments::from_block(&x, &yf, p)
         })
         .collect();
@@ -390,7 +390,7 @@ fn moments_fold(
         // the rows' SVD where G's eigenvalues would be too coarse
         let l2_min = alphas.iter().fold(f64::INFINITY, |m, &a| m.min(a)) * gd.n() as f64;
         let fine = l2_min > 0.0
-            && EigSolver::new(&gd.problem().g, &gd.problem().q, gd.p())
+            && EigSolver::new(gd.problem().g(), gd.problem().q(), gd.p())
                 .is_some_and(|e| l2_min >= super::closed::EIG_MIN_RIDGE * e.lambda_max());
         if !fine {
             return gathered_fold(prep, fold_ids, f, s, alphas, ctl);
@@ -562,7 +562,7 @@ mod tests {
                     rows: Some(&prep),
                     standardize: true,
                     fit_intercept,
-                    full_constant: &prep.constant,
+                    full_constant: prep.constant(),
                 };
                 let rows = cross_validate_design(&base, &ids, 4, &s, &alphas, &ctl).unwrap();
                 let stats = cross_validate_design(
@@ -602,9 +602,9 @@ mod tests {
         let rows = [4, 0, 56, 13];
         let (z, y) = gather(&prep, &rows);
         for (t, &i) in rows.iter().enumerate() {
-            assert_eq!(y[t], prep.y_c[i]);
+            assert_eq!(y[t], prep.y_c()[i]);
             for j in 0..prep.p() {
-                assert_eq!(z[(t, j)], prep.z[(i, j)]);
+                assert_eq!(z[(t, j)], prep.z()[(i, j)]);
             }
         }
         let (z, y) = gather(&prep, &[]);

@@ -155,7 +155,7 @@ impl GramDesign {
         let (n, p) = (prep.n(), prep.p());
         GramDesign {
             n,
-            prob: GramProblem::from_design(prep.z_slice(), prep.y_slice(), n, p, Some(&prep.zty)),
+            prob: GramProblem::from_design(prep.z_slice(), prep.y_slice(), n, p, Some(prep.zty())),
             scaling: prep.scaling(),
         }
     }
@@ -165,7 +165,7 @@ impl GramDesign {
     }
 
     pub fn p(&self) -> usize {
-        self.prob.p
+        self.prob.p()
     }
 
     pub fn problem(&self) -> &GramProblem {
@@ -178,12 +178,12 @@ impl GramDesign {
 
     /// ||y_c||^2
     pub fn yy(&self) -> f64 {
-        self.prob.yy
+        self.prob.yy()
     }
 
     /// Z^T y_c
     pub fn zty(&self) -> &[f64] {
-        &self.prob.q
+        self.prob.q()
     }
 }
 
@@ -267,7 +267,7 @@ mod tests {
         .unwrap();
         assert!(!huge.scaling().constant[0]);
         for k in 0..p * p {
-            let (a, b) = (small.problem().g[k], huge.problem().g[k]);
+            let (a, b) = (small.problem().g()[k], huge.problem().g()[k]);
             assert!((a - b).abs() <= 1e-12 * (1.0 + a.abs()), "{a} vs {b}");
         }
         assert!((huge.scaling().scale[0] / small.scaling().scale[0] / 1e306 - 1.0).abs() < 1e-12);

@@ -1,46 +1,53 @@
 //! The numerical core: docs/spec.md §1-5. No I/O and no UI live here.
 //!
-//! - [`prep`]: centring and scaling (docs/spec.md §2), done in place on the design matrix.
-//! - [`grid`]: the alpha grid (docs/spec.md §3).
-//! - [`gap`]: the duality gap certificate (docs/spec.md §4).
-//! - [`gram`] and [`naive`]: coordinate descent on the Gram matrix (n >= p) or on the
+//! - `prep`: centring and scaling (docs/spec.md §2), done in place on the design matrix
+//!   ([`Prepared`]).
+//! - `grid`: the alpha grid (docs/spec.md §3).
+//! - `gap`: the duality gap certificate (docs/spec.md §4).
+//! - [`gram`] and `naive`: coordinate descent on the Gram matrix (n >= p) or on the
 //!   residual (p > n), both warm-started along the path with strong rules and KKT checks.
 //! - `chol`: the Cholesky factor of G_SS that follows the support, for the Gram solver's
 //!   active-set Newton steps on the lasso.
-//! - [`closed`]: ridge and OLS in closed form (an eigendecomposition of Z^T Z or Z Z^T, or
+//! - `closed`: ridge and OLS in closed form (an eigendecomposition of Z^T Z or Z Z^T, or
 //!   one thin SVD).
-//! - [`anderson`]: extrapolation of the sweeps' iterates, shared by both CD solvers.
-//! - [`cv`]: K-fold cross-validation from per-fold statistics.
-//! - [`control`]: cooperative cancellation and progress reporting.
+//! - `anderson`: extrapolation of the sweeps' iterates, shared by both CD solvers.
+//! - `path`: a whole path ([`fit_path`]) or one alpha (`fit_alpha`).
+//! - `cv`: K-fold cross-validation from per-fold statistics ([`cross_validate`]).
+//! - `control`: cooperative cancellation and progress reporting ([`Control`]).
+//!
+//! Only [`gram`] is public as a module (the benches build a [`gram::GramProblem`]); the
+//! rest is used through the re-exports below.
 
 mod aligned;
-pub mod anderson;
+pub(crate) mod anderson;
 mod chol;
-pub mod closed;
-pub mod collinearity;
-pub mod compare;
-pub mod control;
-pub mod cv;
-pub mod folds;
-pub mod gap;
+pub(crate) mod closed;
+pub(crate) mod collinearity;
+pub(crate) mod compare;
+pub(crate) mod control;
+pub(crate) mod cv;
+pub(crate) mod folds;
+pub(crate) mod gap;
 pub mod gram;
-pub mod gram_design;
-pub mod grid;
+pub(crate) mod gram_design;
+pub(crate) mod grid;
 pub(crate) mod linalg;
-pub mod moments;
-pub mod naive;
-pub mod path;
-pub mod prep;
+pub(crate) mod moments;
+pub(crate) mod naive;
+pub(crate) mod path;
+pub(crate) mod prep;
 mod soft;
-pub mod stability;
+pub(crate) mod stability;
 
 pub use control::{Cancelled, Control, Progress, Stage};
 pub use cv::{CvResult, cross_validate};
-pub use folds::{assign_folds, check_fold_ids};
+pub use folds::assign_folds;
+pub(crate) use folds::check_fold_ids;
 pub use gram_design::{GramDesign, Scaling};
-pub use grid::{GridSource, default_eps};
+pub use grid::GridSource;
 pub use moments::{FoldMoments, Moments};
-pub use path::{PathResult, fit_alpha, fit_path, fit_path_gram, path_alphas};
+pub use path::{PathResult, fit_path, path_alphas};
+pub(crate) use path::{fit_alpha, fit_path_gram};
 pub use prep::Prepared;
 
 use std::fmt;

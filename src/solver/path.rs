@@ -106,7 +106,7 @@ pub struct PathResult {
 
 /// The grid of docs/spec.md §3 for this design and settings.
 pub fn alpha_grid(prep: &Prepared, s: &PathSettings, q: &[f64]) -> (Vec<f64>, GridSource) {
-    grid_for(prep.n(), prep.p(), prep.yy, q, s)
+    grid_for(prep.n(), prep.p(), prep.yy(), q, s)
 }
 
 /// The grid of docs/spec.md §3 from the shape, ||y_c||^2 and Z^T y_c alone.
@@ -128,11 +128,6 @@ pub fn grid_for(
     let amax = alpha_max(qmax, n, rho, yy);
     let eps = s.eps.unwrap_or_else(|| default_eps(n, p, rho));
     (log_grid(amax, eps, s.n_alphas.max(1)), GridSource::Auto)
-}
-
-/// Z^T y_c.
-pub fn zty(prep: &Prepared) -> &[f64] {
-    &prep.zty
 }
 
 /// The lasso path is piecewise linear in alpha, so the secant through the solutions at
@@ -179,13 +174,13 @@ pub fn solve_prepared(
     report: bool,
 ) -> Result<RawPath, Cancelled> {
     let (n, p) = (prep.n(), prep.p());
-    if use_gram(n, p) && prep.yy > 0.0 {
+    if use_gram(n, p) && prep.yy() > 0.0 {
         let gd = GramDesign::from_prepared(prep);
         return solve_gram(&gd, s, alphas, ctl, report, Some(prep));
     }
     let rho = s.rho();
     let warnings = constant_warnings(&prep.scaling());
-    if prep.yy == 0.0 {
+    if prep.yy() == 0.0 {
         let mut w = warnings;
         w.push(SolverWarning::ConstantTarget);
         return Ok(all_zero(p, alphas.len(), w));
@@ -211,7 +206,7 @@ pub fn solve_prepared(
     }
     let z = prep.z_slice();
     let y = prep.y_slice();
-    let zty_max = max_abs(&prep.zty);
+    let zty_max = max_abs(prep.zty());
     let nf = n as f64;
     let m = alphas.len();
     if closed {
@@ -266,7 +261,7 @@ pub fn solve_prepared(
         } else {
             let (l1, l2) = (nf * a * rho, nf * a * (1.0 - rho));
             let st = cd.solve(l1, l2, s.tol, s.max_iter, ctl)?;
-            out.push_cd(k, a, &st, &cd.beta, prep.yy, s.max_iter);
+            out.push_cd(k, a, &st, &cd.beta, prep.yy(), s.max_iter);
         }
         if report {
             ctl.report(Stage::Path, k + 1, m);
@@ -384,7 +379,7 @@ pub fn solve_gram(
         }
         _ => None,
     };
-    let eig = || EigSolver::new(&prob.g, &prob.q, p);
+    let eig = || EigSolver::new(prob.g(), prob.q(), p);
     if closed {
         ctl.check()?;
         let l2: Vec<f64> = alphas.iter().map(|a| nf * a).collect();
@@ -416,7 +411,7 @@ pub fn solve_gram(
             Some(prep) if e.as_ref().is_none_or(|e| !well_posed(e)) => {
                 stationarity_rows(prep.z_slice(), prep.y_slice(), n, b.as_ref(), &l2, zty_max)
             }
-            _ => stationarity_gram(&prob.g, &prob.q, prob.yy, b.as_ref(), &l2, zty_max),
+            _ => stationarity_gram(prob.g(), prob.q(), prob.yy(), b.as_ref(), &l2, zty_max),
         };
         finish_closed(&mut out, &b, rel, rss, svd.as_ref(), alphas);
         if report {
@@ -458,7 +453,9 @@ pub fn solve_gram(
                     &[0.0],
                     zty_max,
                 ),
-                None => stationarity_gram(&prob.g, &prob.q, prob.yy, bm.as_ref(), &[0.0], zty_max),
+                None => {
+                    stationarity_gram(prob.g(), prob.q(), prob.yy(), bm.as_ref(), &[0.0], zty_max)
+                }
             };
             out.push_point(beta, rss[0], rel[0], 0);
         } else {
@@ -467,7 +464,7 @@ pub fn solve_gram(
                 cd.extrapolate(&out.beta[k - 2], ratio);
             }
             let st = cd.solve(l1, l2, s.tol, s.max_iter, ctl)?;
-            out.push_cd(k, a, &st, &cd.beta, prob.yy, s.max_iter);
+            out.push_cd(k, a, &st, &cd.beta, prob.yy(), s.max_iter);
         }
         if report {
             ctl.report(Stage::Path, k + 1, m);
@@ -484,7 +481,7 @@ pub fn to_result(
     source: GridSource,
     raw: RawPath,
 ) -> PathResult {
-    assemble(&prep.scaling(), prep.n(), prep.yy, s, alphas, source, raw)
+    assemble(&prep.scaling(), prep.n(), prep.yy(), s, alphas, source, raw)
 }
 
 /// The docs/spec.md §6 result from the raw path, the scaling, n and ||y_c||^2.
@@ -562,11 +559,11 @@ pub fn fit_path_gram(
 /// The full path of docs/spec.md §3-4 on all rows.
 /// The alpha grid `fit_path` will use, without fitting (so a CV can start alongside it).
 pub fn path_alphas(prep: &Prepared, s: &PathSettings) -> Vec<f64> {
-    alpha_grid(prep, s, zty(prep)).0
+    alpha_grid(prep, s, prep.zty()).0
 }
 
 pub fn fit_path(prep: &Prepared, s: &PathSettings, ctl: &Control) -> Result<PathResult, Cancelled> {
-    let (alphas, source) = alpha_grid(prep, s, zty(prep));
+    let (alphas, source) = alpha_grid(prep, s, prep.zty());
     let raw = solve_prepared(prep, s, &alphas, ctl, true)?;
     Ok(to_result(prep, s, alphas, source, raw))
 }
@@ -583,7 +580,7 @@ pub fn fit_alpha(
     let (n, p) = (prep.n(), prep.p());
     let rho = s.rho();
     let closed = rho == 0.0 || s.kind == ModelKind::Ols || alpha == 0.0;
-    let raw = if closed || prep.yy == 0.0 {
+    let raw = if closed || prep.yy() == 0.0 {
         solve_prepared(prep, s, &[alpha], ctl, false)?
     } else {
         let mut warnings: Vec<SolverWarning> = prep
@@ -595,7 +592,7 @@ pub fn fit_alpha(
         let nf = n as f64;
         let (l1, l2) = (nf * alpha * rho, nf * alpha * (1.0 - rho));
         let (st, beta) = if use_gram(n, p) {
-            let prob = GramProblem::from_design(z, y, n, p, Some(&prep.zty));
+            let prob = GramProblem::from_design(z, y, n, p, Some(prep.zty()));
             let mut g = GramSolver::new(&prob);
             if let Some(w) = warm {
                 g.warm_start(w);
@@ -609,7 +606,7 @@ pub fn fit_alpha(
             }
             (g.solve(l1, l2, s.tol, s.max_iter, ctl)?, g.beta)
         };
-        let rel_gap = relative(st.gap, prep.yy);
+        let rel_gap = relative(st.gap, prep.yy());
         if !st.converged {
             warnings.push(SolverWarning::NotConverged {
                 index: 0,

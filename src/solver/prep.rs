@@ -4,28 +4,32 @@ use ndarray::{Array1, Array2, ShapeBuilder};
 
 /// A design ready for the solvers: `z` is X centred (with an intercept) and scaled
 /// (with `standardize`), stored column-major so every column is one contiguous slice.
+///
+/// The fields are private so that the layout [`Prepared::col`] and [`Prepared::z_slice`]
+/// rely on holds: only [`Prepared::new`] and [`Prepared::new_in_units`] build one, and both
+/// store `z` column-major (converting it when needed) and derive every statistic from it.
 #[derive(Debug, Clone)]
 pub struct Prepared {
     /// n x p, column-major. Constant columns are all zero.
-    pub z: Array2<f64>,
+    z: Array2<f64>,
     /// y minus its mean (y itself without an intercept).
-    pub y_c: Array1<f64>,
+    y_c: Array1<f64>,
     /// mean(y), or 0 without an intercept.
-    pub y_mean: f64,
+    y_mean: f64,
     /// column means, or 0 without an intercept.
-    pub x_mean: Vec<f64>,
+    x_mean: Vec<f64>,
     /// s_j: the population sd (RMS without an intercept) of each column, in X's units.
-    pub sd: Vec<f64>,
+    sd: Vec<f64>,
     /// what z was divided by: s_j with `standardize` (1 for constant columns), else 1.
-    pub scale: Vec<f64>,
+    scale: Vec<f64>,
     /// docs/spec.md §2 constant columns: coefficient 0, never divided by.
-    pub constant: Vec<bool>,
+    constant: Vec<bool>,
     /// ||y_c||^2
-    pub yy: f64,
+    yy: f64,
     /// Z^T y_c, needed by the grid, every solver and the checks: computed once here
-    pub zty: Vec<f64>,
-    pub standardize: bool,
-    pub fit_intercept: bool,
+    zty: Vec<f64>,
+    standardize: bool,
+    fit_intercept: bool,
 }
 
 /// docs/spec.md §2: with an intercept a column is constant when s_j <= 1e-12 max(1, max|x_ij|);
@@ -181,6 +185,59 @@ impl Prepared {
 
     pub fn n(&self) -> usize {
         self.z.nrows()
+    }
+
+    /// z, n x p, column-major (see [`Prepared::col`] for one column as a slice).
+    pub fn z(&self) -> &Array2<f64> {
+        &self.z
+    }
+
+    /// y minus its mean (y itself without an intercept).
+    pub fn y_c(&self) -> &Array1<f64> {
+        &self.y_c
+    }
+
+    /// mean(y), or 0 without an intercept.
+    pub fn y_mean(&self) -> f64 {
+        self.y_mean
+    }
+
+    /// Column means, or 0 without an intercept.
+    pub fn x_mean(&self) -> &[f64] {
+        &self.x_mean
+    }
+
+    /// s_j: the population sd (RMS without an intercept) of each column, in X's units.
+    pub fn sd(&self) -> &[f64] {
+        &self.sd
+    }
+
+    /// What z was divided by: s_j with `standardize` (1 for constant columns), else 1.
+    pub fn scale(&self) -> &[f64] {
+        &self.scale
+    }
+
+    /// The docs/spec.md §2 constant columns: coefficient 0, never divided by.
+    pub fn constant(&self) -> &[bool] {
+        &self.constant
+    }
+
+    /// ||y_c||^2
+    pub fn yy(&self) -> f64 {
+        self.yy
+    }
+
+    /// Z^T y_c, computed once here.
+    pub fn zty(&self) -> &[f64] {
+        &self.zty
+    }
+
+    pub fn standardize(&self) -> bool {
+        self.standardize
+    }
+
+    pub fn fit_intercept(&self) -> bool {
+        self.fit_intercept
     }
 
     pub fn p(&self) -> usize {

@@ -173,10 +173,10 @@ pub fn subsample(prep: &Prepared, rows: &[usize]) -> Prepared {
     let (n, p) = (prep.n(), prep.p());
     let (z, y) = (prep.z_slice(), prep.y_slice());
     let x = Array2::from_shape_fn((rows.len(), p), |(r, j)| {
-        z[j * n + rows[r]] * prep.scale[j] + prep.x_mean[j]
+        z[j * n + rows[r]] * prep.scale()[j] + prep.x_mean()[j]
     });
-    let y = Array1::from_shape_fn(rows.len(), |r| y[rows[r]] + prep.y_mean);
-    Prepared::new(x, y, prep.standardize, prep.fit_intercept)
+    let y = Array1::from_shape_fn(rows.len(), |r| y[rows[r]] + prep.y_mean());
+    Prepared::new(x, y, prep.standardize(), prep.fit_intercept())
 }
 
 #[cfg(test)]

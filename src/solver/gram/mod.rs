@@ -3,7 +3,7 @@
 //! to evaluate and O(p) to propagate, so full sweeps over every coordinate are cheap and
 //! the KKT check comes for free.
 //!
-//! - [`GramProblem`] and the solver's state and driver ([`GramSolver::solve`]: strong rule,
+//! - [`GramProblem`] and the solver's state and driver (`GramSolver::solve`: strong rule,
 //!   KKT scan, the duality gap, when to stop) live here;
 //! - `block`: the active set's compact f32 copy of G and the inner sweeps over it, ended
 //!   by one batch update of h;
@@ -23,14 +23,17 @@ use super::soft::{axpy, dot};
 use block::ActiveBlock;
 
 /// The sufficient statistics of a centred and scaled design: G = Z^T Z, q = Z^T y_c.
+///
+/// The fields are private so that the cached diagonal cannot go stale: G is set once, by
+/// [`GramProblem::new`] or [`GramProblem::from_design`], and read through accessors.
 #[derive(Debug, Clone)]
 pub struct GramProblem {
     /// p x p, column-major (symmetric, so row-major too).
-    pub g: Vec<f64>,
-    pub q: Vec<f64>,
+    g: Vec<f64>,
+    q: Vec<f64>,
     /// ||y_c||^2
-    pub yy: f64,
-    pub p: usize,
+    yy: f64,
+    p: usize,
     /// the diagonal of G, contiguous: the sweeps read G_jj for every coordinate, and in `g`
     /// consecutive diagonal entries lie p + 1 doubles apart, so each read would be a cache
     /// (and, for large p, a TLB) miss
@@ -55,11 +58,32 @@ impl GramProblem {
         GramProblem::new(gv, q, dot(y, y), p)
     }
 
+    /// G, p x p, column-major (symmetric, so row-major too).
+    pub fn g(&self) -> &[f64] {
+        &self.g
+    }
+
+    /// q = Z^T y_c.
+    pub fn q(&self) -> &[f64] {
+        &self.q
+    }
+
+    /// ||y_c||^2
+    pub fn yy(&self) -> f64 {
+        self.yy
+    }
+
+    pub fn p(&self) -> usize {
+        self.p
+    }
+
+    /// Column j of G.
     #[inline]
     pub fn col(&self, j: usize) -> &[f64] {
         &self.g[j * self.p..(j + 1) * self.p]
     }
 
+    /// G_jj.
     #[inline]
     pub fn diag(&self, j: usize) -> f64 {
         self.diag[j]
@@ -68,7 +92,7 @@ impl GramProblem {
 
 /// The outcome of one alpha.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PointStats {
+pub(crate) struct PointStats {
     /// sweeps over (a subset of) the coordinates
     pub n_iter: usize,
     /// the docs/spec.md §4 gap, absolute
@@ -112,7 +136,7 @@ impl PointStats {
 /// The smallest max v_j delta_j^2 a sweep can show that is more than rounding, given
 /// S = sum_j sqrt(v_j) |beta_j|: an update is (error in z_j.r) / v_j, and that error is a few
 /// ulps of ||z_j|| (||y_c|| + S) (see `rounding_scale`).
-pub fn rounding_floor(s: f64, yy: f64) -> f64 {
+pub(crate) fn rounding_floor(s: f64, yy: f64) -> f64 {
     16.0 * f64::EPSILON * f64::EPSILON * rounding_scale(yy, s) + 1e-28 * yy
 }
 
@@ -141,7 +165,7 @@ fn propagate(prob: &GramProblem, moves: &[(usize, f64)], h: &mut [f64]) {
 }
 
 /// Warm-started state along a path.
-pub struct GramSolver<'a> {
+pub(crate) struct GramSolver<'a> {
     prob: &'a GramProblem,
     pub beta: Vec<f64>,
     /// h = q - G beta = Z^T r (aligned: the batch updates store into it)
