@@ -8,7 +8,7 @@
 //!
 //! The policy is the program's: `main` opts in with [`map_large_blocks`] and
 //! [`trim_after_large_frees`]; the library only marks the points where much was freed
-//! ([`released_large_blocks`]), which cost nothing unless the program opted in.
+//! (`released_large_blocks`), which cost nothing unless the program opted in.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
