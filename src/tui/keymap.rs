@@ -1,7 +1,7 @@
 //! The key table as data: `(mode, key, action)`. The help overlay, the footer and
 //! README.md are generated from it, so they cannot drift.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 
