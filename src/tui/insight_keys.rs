@@ -163,14 +163,8 @@ pub fn on_stability(app: &mut App, action: Action, page: usize) -> Vec<Effect> {
             let Some(j) = v.feature() else {
                 return vec![];
             };
-            let name = v.data.features.get(j).cloned().unwrap_or_default();
-            app.overlay = Overlay::None;
             // the stability view's features are the fit's, in the same order
-            app.selected = j;
-            if app.shown_selected().is_none() {
-                app.filter.clear();
-            }
-            app.set_status(Level::Info, format!("{name} selected in the panes"));
+            select_in_panes(app, j);
         }
         pane_actions!()
         | Action::ToggleItem
@@ -198,15 +192,35 @@ pub fn on_collinearity(app: &mut App, action: Action) -> Vec<Effect> {
             let Some(&j) = v.data.d.columns.get(v.cursor) else {
                 return vec![];
             };
-            let name = v.data.features.get(j).cloned().unwrap_or_default();
-            app.overlay = Overlay::None;
-            app.selected = j;
-            if app.shown_selected().is_none() {
-                app.filter.clear();
-            }
-            app.set_status(Level::Info, format!("{name} selected in the panes"));
+            select_in_panes(app, j);
         }
-        _ => {}
+        pane_actions!()
+        | Action::Back
+        | Action::Redraw
+        | Action::ForceQuit
+        | Action::ToggleItem
+        | Action::SetTarget
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom
+        | Action::SelectAll
+        | Action::SelectNone
+        | Action::ListFilter
+        | Action::Decrease
+        | Action::Increase => {}
     }
     vec![]
+}
+
+/// Close the view and make feature `j` the panes' selection (clearing a filter that
+/// would hide it).
+fn select_in_panes(app: &mut App, j: usize) {
+    let name = app.names().get(j).cloned().unwrap_or_default();
+    app.overlay = Overlay::None;
+    app.selected = j;
+    if app.shown_selected().is_none() {
+        app.filter.clear();
+    }
+    app.set_status(Level::Info, format!("{name} selected in the panes"));
 }

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 use ratatui::style::Modifier;
 
 use super::overlays::{boxed, log_rect};
-use super::path_chart::{interp, tick_row};
+use super::path_chart::{alpha_axis_row, interp};
 use super::plot::Plot;
 use super::put_str;
 use crate::tui::app::{App, CompareView};
@@ -139,7 +139,6 @@ pub fn render(app: &App, v: &CompareView, area: Rect, buf: &mut Buffer) {
 /// The CV curves of every model on one log-alpha axis (the union of their grids).
 fn chart(app: &App, v: &CompareView, area: Rect, buf: &mut Buffer) {
     let t = &app.theme;
-    let g = &app.glyphs;
     let models = &v.data.models;
     if area.width < GUTTER + 10 || area.height < 4 {
         return;
@@ -225,13 +224,5 @@ fn chart(app: &App, v: &CompareView, area: Rect, buf: &mut Buffer) {
         GUTTER - 1,
         t.dim(),
     );
-    tick_row(buf, area.x + GUTTER, area.y + ph, &ax, t.dim());
-    put_str(
-        buf,
-        area.x,
-        area.y + ph,
-        if g.ascii { "alpha" } else { "α" },
-        GUTTER - 1,
-        t.dim(),
-    );
+    alpha_axis_row(app, buf, area.x, area.y + ph, GUTTER, Some(&ax));
 }

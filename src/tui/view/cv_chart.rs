@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
-use super::path_chart::tick_row;
+use super::path_chart::alpha_axis_row;
 use super::plot::Plot;
 use super::put_str;
 use crate::tui::app::App;
@@ -111,15 +111,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     put_str(buf, area.x, area.y, "MSE", GUTTER - 1, t.dim());
     put_str(buf, area.x, area.y + 1, &num(yax.hi), GUTTER - 1, t.dim());
     put_str(buf, area.x, area.y + ph, &num(yax.lo), GUTTER - 1, t.dim());
-    if let Some(ax) = &ax {
-        tick_row(buf, area.x + GUTTER, area.y + area.height - 1, ax, t.dim());
-    }
-    put_str(
+    alpha_axis_row(
+        app,
         buf,
         area.x,
         area.y + area.height - 1,
-        if g.ascii { "alpha" } else { "α" },
-        GUTTER - 1,
-        t.dim(),
+        GUTTER,
+        ax.as_ref(),
     );
 }

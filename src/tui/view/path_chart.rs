@@ -252,13 +252,36 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         x += 8;
     }
     // decade ticks
-    tick_row(buf, area.x + GUTTER, area.y + area.height - 1, &ax, t.dim());
-    put_str(
+    alpha_axis_row(
+        app,
         buf,
         area.x,
         area.y + area.height - 1,
+        GUTTER,
+        Some(&ax),
+    );
+}
+
+/// The x axis's row of a chart with a `gutter` of y labels at `x`: the alpha label in
+/// the gutter, then the decade ticks (`ax` None: the label alone).
+pub fn alpha_axis_row(
+    app: &App,
+    buf: &mut Buffer,
+    x: u16,
+    y: u16,
+    gutter: u16,
+    ax: Option<&LogAxis>,
+) {
+    let (t, g) = (&app.theme, &app.glyphs);
+    if let Some(ax) = ax {
+        tick_row(buf, x + gutter, y, ax, t.dim());
+    }
+    put_str(
+        buf,
+        x,
+        y,
         if g.ascii { "alpha" } else { "α" },
-        GUTTER - 1,
+        gutter - 1,
         t.dim(),
     );
 }

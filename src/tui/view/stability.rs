@@ -8,7 +8,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 
 use super::overlays::{body_of, boxed, inner_of, log_rect, position};
-use super::path_chart::{interp, tick_row};
+use super::path_chart::{alpha_axis_row, interp};
 use super::plot::Plot;
 use super::put_str;
 use crate::tui::app::{App, StabilityView};
@@ -233,13 +233,5 @@ fn stability_chart(app: &App, v: &StabilityView, area: Rect, buf: &mut Buffer) {
         t.dim(),
     );
     put_str(buf, area.x, area.y + ph - 1, "0", GUTTER - 1, t.dim());
-    tick_row(buf, area.x + GUTTER, area.y + ph, &ax, t.dim());
-    put_str(
-        buf,
-        area.x,
-        area.y + ph,
-        if g.ascii { "alpha" } else { "α" },
-        GUTTER - 1,
-        t.dim(),
-    );
+    alpha_axis_row(app, buf, area.x, area.y + ph, GUTTER, Some(&ax));
 }
