@@ -223,6 +223,13 @@ fn summarize(fold_ids: &[usize], k: usize, alphas: &[f64], folds: Vec<FoldOut>) 
 
 /// Rows of `z` (column-major n x p) and `y` selected by `keep`, as a column-major matrix.
 fn gather(prep: &Prepared, rows: &[usize]) -> (Array2<f64>, Array1<f64>) {
+    let (out, y) = gather_columns(prep, rows);
+    let zm = Array2::from_shape_vec((rows.len(), prep.p()).f(), out).expect("shape matches");
+    (zm, Array1::from(y))
+}
+
+/// The rows `rows` of the prepared design, column-major, and their targets.
+fn gather_columns(prep: &Prepared, rows: &[usize]) -> (Vec<f64>, Vec<f64>) {
     let (n, p) = (prep.n(), prep.p());
     let nr = rows.len();
     let z = prep.z_slice();
@@ -237,9 +244,7 @@ fn gather(prep: &Prepared, rows: &[usize]) -> (Array2<f64>, Array1<f64>) {
             }
         });
     let y = prep.y_slice();
-    let yv: Array1<f64> = rows.iter().map(|&i| y[i]).collect();
-    let zm = Array2::from_shape_vec((nr, p).f(), out).expect("shape matches");
-    (zm, yv)
+    (out, rows.iter().map(|&i| y[i]).collect())
 }
 
 /// Fold f by gathering its training rows: any solver route, held-out rows scored directly.
@@ -281,9 +286,8 @@ fn gathered_fold(
     }
     // the training copy is done with: release it before copying the held-out rows
     drop(fold);
-    let (zv, yv) = gather(prep, &test);
-    let zvr =
-        MatRef::from_column_major_slice(zv.as_slice_memory_order().expect("contiguous"), nv, p);
+    let (zv, yv) = gather_columns(prep, &test);
+    let zvr = MatRef::from_column_major_slice(&zv, nv, p);
     let mut pred = Mat::<f64>::zeros(nv, m);
     faer::linalg::matmul::matmul(
         pred.as_mut(),
