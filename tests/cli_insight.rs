@@ -311,10 +311,13 @@ fn stability_refuses_what_it_cannot_do() {
     assert!(e.contains("(0.5, 1]"), "{e}");
     let e = fails(&["stability", "--sample-fraction", "1"]);
     assert!(e.contains("between 0 and 1"), "{e}");
-    let e = fails(&["stability", "--stats", "x.stats.arrow"]);
-    assert!(e.contains("statistics file"), "{e}");
     let scratch = common::Scratch::tagged("stability");
     let dir = scratch.0.clone();
+    // statistics with an odd number of folds cannot be halved
+    let five = dir.join("five.stats.arrow");
+    regscope(&["stats", "--out", five.to_str().unwrap()]);
+    let e = fails(&["stability", "--stats", five.to_str().unwrap()]);
+    assert!(e.contains("even number of folds") && e.contains("5"), "{e}");
     let tiny = dir.join("tiny.csv");
     std::fs::write(&tiny, "a,b,y\n1,2,3\n2,1,4\n3,5,1\n").unwrap();
     let e = fails(&[
@@ -336,4 +339,52 @@ fn stability_refuses_what_it_cannot_do() {
         "y",
     ]);
     assert!(t.contains("no non-constant feature"), "{t}");
+}
+
+/// From a statistics file (10 folds) the subsamples are halves of the folds: the same
+/// shape of report, and on diabetes the same selection as the rows' half-samples.
+#[test]
+fn stability_from_statistics_halves_the_folds() {
+    let scratch = common::Scratch::tagged("stability-stats");
+    let ten = scratch.0.join("ten.stats.arrow");
+    regscope(&["stats", "--out", ten.to_str().unwrap(), "--folds", "10"]);
+    let from_stats = json(&[
+        "stability",
+        "--stats",
+        ten.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let from_rows = json(&["stability", "--folds", "10", "--format", "json"]);
+    assert_eq!(from_stats["subsamples"], 100);
+    assert_eq!(from_stats["complementary_pairs"], true);
+    assert_eq!(from_stats["n_samples"], 442);
+    // the full data's grid, from the statistics instead of the rows
+    for (a, b) in from_stats["alphas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(from_rows["alphas"].as_array().unwrap())
+    {
+        let (a, b) = (a.as_f64().unwrap(), b.as_f64().unwrap());
+        assert!((a - b).abs() <= 1e-12 * b, "{a} vs {b}");
+    }
+    assert_eq!(from_stats["selected"], from_rows["selected"]);
+    let probability = from_stats["probability"].as_array().unwrap();
+    assert_eq!(probability.len(), 100);
+    for row in probability {
+        for v in row.as_array().unwrap() {
+            let v = v.as_f64().unwrap();
+            // a fraction of 100 fits
+            assert!((0.0..=1.0).contains(&v) && ((v * 100.0).round() - v * 100.0).abs() < 1e-9);
+        }
+    }
+    let e = fails(&[
+        "stability",
+        "--stats",
+        ten.to_str().unwrap(),
+        "--sample-fraction",
+        "0.6",
+    ]);
+    assert!(e.contains("halves of the folds"), "{e}");
 }

@@ -11,16 +11,11 @@ use super::args::StabilityArgs;
 use super::{OutputFormat, experiment_from_args};
 use crate::error::{Error, Result};
 use crate::fmt::num_sig;
-use crate::solver::stability::{StabilitySettings, stability};
+use crate::solver::stability::{StabilitySettings, stability, stability_from_folds};
 use crate::solver::{Control, ModelKind, path_alphas};
 use crate::workflow::setup_for;
 
 pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
-    if a.fit.stats.is_some() {
-        return Err(Error::new(
-            "stability selection refits on subsamples of the rows, which a statistics file does not hold; use --data or --config",
-        ));
-    }
     if a.bootstrap == 0 {
         return Err(Error::new("--bootstrap must be at least 1 (50 is usual)"));
     }
@@ -42,12 +37,52 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
             a.pfer
         )));
     }
-    let (exp, source) = experiment_from_args(&a.fit, false)?;
+    let (exp, source) = experiment_from_args(&a.fit, a.fit.stats.is_some())?;
     if !matches!(exp.model.kind, ModelKind::Lasso | ModelKind::ElasticNet) {
         return Err(Error::new(format!(
             "stability selection needs a model that selects features: --model lasso or elastic-net, not {}",
             exp.model.kind.name()
         )));
+    }
+    let st = StabilitySettings {
+        bootstrap: a.bootstrap,
+        sample_fraction: a.sample_fraction,
+        threshold: a.threshold,
+        pfer: a.pfer,
+        seed: exp.cv.seed,
+    };
+    if a.fit.stats.is_some() {
+        // the statistics hold the folds, not the rows: halves of the folds
+        if a.sample_fraction != 0.5 {
+            return Err(Error::new(
+                "from a statistics file the subsamples are halves of the folds: drop --sample-fraction (0.5 is the only one), or use --data",
+            ));
+        }
+        let mut design = super::design_from_args(&a.fit, true)?;
+        design.settings = exp.path_settings();
+        let alphas = design.path_alphas();
+        let mut settings = design.settings.clone();
+        settings.alphas = Some(alphas.clone());
+        let r = stability_from_folds(
+            &design.moments,
+            design.standardize,
+            design.fit_intercept,
+            &settings,
+            &st,
+            &Control::none(),
+        )
+        .map_err(|e| Error::new(format!("{}: {e}", design.provenance.source)))?
+        .map_err(|_| Error::new("cancelled"))?;
+        let p = &design.provenance;
+        let report = Report {
+            source: &p.source,
+            target: &p.target,
+            n: design.n(),
+            names: &p.features,
+            rho: settings.rho(),
+            alphas: &alphas,
+        };
+        return write_report(a, &exp, &report, &r, out);
     }
     let setup = setup_for(source.load_for(&exp)?, &exp, false)?;
     let n = setup.prep.n();
@@ -65,16 +100,37 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
     let mut settings = setup.settings.clone();
     let alphas = path_alphas(&setup.prep, &settings);
     settings.alphas = Some(alphas.clone());
-    let st = StabilitySettings {
-        bootstrap: a.bootstrap,
-        sample_fraction: a.sample_fraction,
-        threshold: a.threshold,
-        pfer: a.pfer,
-        seed: exp.cv.seed,
-    };
     let r = stability(&setup.prep, &settings, &st, &Control::none())
         .map_err(|_| Error::new("cancelled"))?;
-    let names = &setup.features;
+    let report = Report {
+        source: &setup.dataset_source,
+        target: &setup.target,
+        n: setup.prep.n(),
+        names: &setup.features,
+        rho: settings.rho(),
+        alphas: &alphas,
+    };
+    write_report(a, &exp, &report, &r, out)
+}
+
+/// What the report names besides the result.
+struct Report<'a> {
+    source: &'a str,
+    target: &'a str,
+    n: usize,
+    names: &'a [String],
+    rho: f64,
+    alphas: &'a [f64],
+}
+
+fn write_report(
+    a: &StabilityArgs,
+    exp: &crate::config::Experiment,
+    rep: &Report,
+    r: &crate::solver::stability::Stability,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (names, alphas) = (rep.names, rep.alphas);
     let selected: Vec<&str> = r.selected.iter().map(|&j| names[j].as_str()).collect();
     let text = match a.format {
         OutputFormat::Json => {
@@ -85,11 +141,11 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
                 .map(|row| row.to_vec())
                 .collect();
             let v = json!({
-                "source": setup.dataset_source,
-                "target": setup.target,
-                "n_samples": setup.prep.n(),
+                "source": rep.source,
+                "target": rep.target,
+                "n_samples": rep.n,
                 "model": exp.model.kind.name(),
-                "l1_ratio": settings.rho(),
+                "l1_ratio": rep.rho,
                 "features": names,
                 "alphas": alphas,
                 "subsamples": r.subsamples.len(),
@@ -111,9 +167,9 @@ pub fn run_stability(a: &StabilityArgs, out: &mut dyn Write) -> Result<()> {
             let mut s = format!(
                 "stability selection, {} of {} (target {}, {} rows): {} subsample fits{}\n",
                 exp.model.kind.name(),
-                setup.dataset_source,
-                setup.target,
-                setup.prep.n(),
+                rep.source,
+                rep.target,
+                rep.n,
                 r.subsamples.len(),
                 if r.complementary_pairs {
                     " (complementary pairs of halves)"

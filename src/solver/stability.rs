@@ -25,7 +25,10 @@ use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 
 use super::folds::permutation;
-use super::{Cancelled, Control, PathSettings, Prepared, Stage, fit_path};
+use super::{
+    Cancelled, Control, FoldMoments, GramDesign, Moments, PathSettings, Prepared, Stage, fit_path,
+    fit_path_gram,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StabilitySettings {
@@ -40,7 +43,7 @@ pub struct StabilitySettings {
 
 #[derive(Debug, Clone)]
 pub struct Stability {
-    /// the rows of every subsample
+    /// the rows of every subsample (its folds, from statistics)
     pub subsamples: Vec<Vec<usize>>,
     pub complementary_pairs: bool,
     /// m x p: the fraction of subsample fits with coefficient j nonzero at alpha i
@@ -60,12 +63,14 @@ pub struct Stability {
     pub ev_bound: Option<f64>,
 }
 
+/// The seed of subsample (or pair) `b`.
+fn seed_of(seed: u64, b: usize) -> u64 {
+    seed.wrapping_add((b as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+}
+
 /// The rows of each subsample of `n` rows.
 pub fn subsamples(n: usize, st: &StabilitySettings) -> Vec<Vec<usize>> {
-    let seed_of = |b: usize| {
-        st.seed
-            .wrapping_add((b as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))
-    };
+    let seed_of = |b: usize| seed_of(st.seed, b);
     if st.sample_fraction == 0.5 {
         let half = n / 2;
         (0..st.bootstrap)
@@ -110,12 +115,84 @@ pub fn stability(
             Ok(path.coef.mapv(|v| v != 0.0))
         })
         .collect();
+    let fits = fits.into_iter().collect::<Result<Vec<_>, Cancelled>>()?;
+    Ok(aggregate(fits, subs, st.sample_fraction == 0.5, m, p, st))
+}
+
+/// Stability selection from per-fold statistics, when the rows are not at hand: each
+/// pair of subsamples is a seeded split of the K folds into two halves (K even), each
+/// half's statistics the merge of its folds', prepared on its own and fitted on the
+/// full data's grid (`s.alphas`). The folds are a seeded random partition of the rows, so
+/// each half is a random half-sample; with few folds the splits repeat (K = 4 has 3).
+/// `subsamples` then lists the folds of each half.
+pub fn stability_from_folds(
+    fm: &FoldMoments,
+    standardize: bool,
+    fit_intercept: bool,
+    s: &PathSettings,
+    st: &StabilitySettings,
+    ctl: &Control,
+) -> Result<Result<Stability, Cancelled>, String> {
+    let (k, p) = (fm.k(), fm.p());
+    if k < 4 || k % 2 != 0 {
+        return Err(format!(
+            "stability selection from statistics splits the folds into halves: it needs an even number of folds, at least 4, and these statistics have {k}; write them with --folds 10"
+        ));
+    }
+    let m = s.alphas.as_ref().map_or(0, Vec::len);
+    let halves: Vec<Vec<usize>> = (0..st.bootstrap)
+        .flat_map(|b| {
+            let perm = permutation(k, seed_of(st.seed, b));
+            [perm[..k / 2].to_vec(), perm[k / 2..].to_vec()]
+        })
+        .collect();
+    let done = AtomicUsize::new(0);
+    ctl.report(Stage::Subsamples, 0, halves.len());
+    let fits: Vec<Result<Result<Array2<bool>, Cancelled>, String>> = halves
+        .par_iter()
+        .map(|folds| {
+            if ctl.check().is_err() {
+                return Ok(Err(Cancelled));
+            }
+            let mut half = Moments::empty(p);
+            for &f in folds {
+                half.merge(fm.fold(f));
+            }
+            let gd = GramDesign::from_moments(&half, standardize, fit_intercept)?;
+            let path = match fit_path_gram(&gd, None, s, &ctl.silent()) {
+                Ok(path) => path,
+                Err(c) => return Ok(Err(c)),
+            };
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            ctl.report(Stage::Subsamples, d, halves.len());
+            Ok(Ok(path.coef.mapv(|v| v != 0.0)))
+        })
+        .collect();
+    let mut nz = Vec::with_capacity(fits.len());
+    for f in fits {
+        match f? {
+            Ok(x) => nz.push(x),
+            Err(c) => return Ok(Err(c)),
+        }
+    }
+    Ok(Ok(aggregate(nz, halves, true, m, p, st)))
+}
+
+/// Selection probabilities, the region, the selected set and the bound from the
+/// nonzero patterns (m x p) of the subsample fits.
+fn aggregate(
+    fits: Vec<Array2<bool>>,
+    subs: Vec<Vec<usize>>,
+    complementary_pairs: bool,
+    m: usize,
+    p: usize,
+    st: &StabilitySettings,
+) -> Stability {
     let total = subs.len().max(1) as f64;
     let mut probability = Array2::<f64>::zeros((m, p));
     // entered[i]: features first selected at alpha i, summed over subsamples
     let mut entered = vec![0.0; m];
-    for f in fits {
-        let nz = f?;
+    for nz in fits {
         for ((i, j), &on) in nz.indexed_iter() {
             if on && i < m {
                 probability[(i, j)] += 1.0;
@@ -155,8 +232,8 @@ pub fn stability(
         .filter(|&j| region_end.is_some() && max_probability[j] >= st.threshold)
         .collect();
     let q = region_end.map_or(0.0, |e| q_prefix[e]);
-    Ok(Stability {
-        complementary_pairs: st.sample_fraction == 0.5,
+    Stability {
+        complementary_pairs,
         subsamples: subs,
         probability,
         q_prefix,
@@ -165,7 +242,7 @@ pub fn stability(
         selected,
         q,
         ev_bound: ev_bound(q, st.threshold, p),
-    })
+    }
 }
 
 /// The rows `rows` of `prep` in their original units, prepared on their own.
@@ -259,5 +336,72 @@ mod tests {
         // the whole path would select every feature
         assert!((0..p).all(|j| r.probability[(m - 1, j)] > 0.5));
         assert_eq!(ev_bound(2.0, 0.5, 10), None);
+    }
+
+    /// From per-fold statistics each subsample is a half of the folds; its fit equals
+    /// the Gram fit of those folds' rows, prepared on their own.
+    #[test]
+    fn halves_of_folds_are_the_fits_of_their_rows() {
+        let (n, p, k) = (200, 12, 6);
+        let mut state = 9u64;
+        let mut noise = || {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+            ((state >> 11) as f64 / (1u64 << 53) as f64) - 0.5
+        };
+        let x = Array2::from_shape_fn((n, p), |_| noise());
+        let y = Array1::from_shape_fn(n, |i| 2.0 * x[(i, 0)] - x[(i, 3)] + 0.2 * noise());
+        let folds = crate::solver::assign_folds(n, k, 3);
+        let mut fm = FoldMoments::new(k, p);
+        let xs: Vec<f64> = x.t().iter().copied().collect(); // column-major
+        let ids: Vec<u32> = folds.iter().map(|&f| f as u32).collect();
+        fm.add_block(&xs, y.as_slice().unwrap(), &ids);
+        let prep = Prepared::new(x, y, true, true);
+        let mut s = PathSettings {
+            kind: ModelKind::Lasso,
+            l1_ratio: 1.0,
+            n_alphas: 15,
+            tol: 1e-10,
+            ..PathSettings::default()
+        };
+        s.alphas = Some(path_alphas(&prep, &s));
+        let st = settings(4, 0.5);
+        let r = stability_from_folds(&fm, true, true, &s, &st, &Control::none())
+            .unwrap()
+            .unwrap();
+        assert_eq!(r.subsamples.len(), 8);
+        for pair in r.subsamples.chunks(2) {
+            assert_eq!(pair[0].len() + pair[1].len(), k);
+            assert!(
+                pair[0].iter().all(|f| !pair[1].contains(f)),
+                "complementary"
+            );
+        }
+        let m = s.alphas.as_ref().unwrap().len();
+        let mut counts = Array2::<f64>::zeros((m, p));
+        for half in &r.subsamples {
+            let rows: Vec<usize> = (0..n).filter(|&i| half.contains(&folds[i])).collect();
+            let gd = GramDesign::from_prepared(&subsample(&prep, &rows));
+            let path = fit_path_gram(&gd, None, &s, &Control::none()).unwrap();
+            for ((i, j), v) in path.coef.indexed_iter() {
+                if *v != 0.0 {
+                    counts[(i, j)] += 1.0;
+                }
+            }
+        }
+        let diff = counts
+            .iter()
+            .zip(r.probability.iter())
+            .filter(|(c, pr)| (**c - **pr * 8.0).abs() > 1e-9)
+            .count();
+        // the statistics and the rows round differently: at most a borderline entry
+        assert!(diff <= 2, "{diff} entries differ");
+        assert!(
+            r.selected.contains(&0) && r.selected.contains(&3),
+            "{:?}",
+            r.selected
+        );
+        // odd or too few folds cannot be halved
+        let five = FoldMoments::new(5, p);
+        assert!(stability_from_folds(&five, true, true, &s, &st, &Control::none()).is_err());
     }
 }

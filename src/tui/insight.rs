@@ -6,7 +6,7 @@
 use crate::config::Experiment;
 use crate::pipeline::Design;
 use crate::solver::compare::{ModelSummary, best, kind_for_l1_ratio};
-use crate::solver::stability::{Stability, StabilitySettings, stability};
+use crate::solver::stability::{Stability, StabilitySettings, stability, stability_from_folds};
 use crate::solver::{
     Cancelled, Control, ModelKind, Prepared, Stage, cross_validate, fit_path, path_alphas,
 };
@@ -122,11 +122,12 @@ pub struct StabilityReport {
     pub result: Stability,
 }
 
-/// Stability selection on the rows of the fit on screen. Errors (as a message) when the
-/// model selects nothing or the rows are not at hand.
+/// Stability selection on the rows of the fit on screen, or on halves of its folds when
+/// only statistics are at hand. Errors (as a message) when the model selects nothing or
+/// the statistics' folds cannot be halved.
 pub fn stability_of(
     exp: &Experiment,
-    prep: Option<&Prepared>,
+    basis: Basis<'_>,
     features: &[String],
     ctl: &Control,
 ) -> Result<Result<StabilityReport, Cancelled>, String> {
@@ -136,10 +137,43 @@ pub fn stability_of(
             exp.model.kind.name()
         ));
     }
-    let Some(prep) = prep else {
-        return Err("stability selection refits on subsamples of the rows, which the statistics do not hold; open the table itself (regscope --data FILE)".into());
-    };
     let st = stability_settings(exp);
+    let d = match basis {
+        Basis::Rows(s) => return rows_stability(exp, &s.prep, features, st, ctl),
+        Basis::Design(d) => d,
+    };
+    if let Some(prep) = &d.prep {
+        return rows_stability(exp, prep, features, st, ctl);
+    }
+    // statistics alone: halves of the folds
+    d.settings = exp.path_settings();
+    let alphas = d.path_alphas();
+    let mut settings = d.settings.clone();
+    settings.alphas = Some(alphas.clone());
+    let r = stability_from_folds(
+        &d.moments,
+        d.standardize,
+        d.fit_intercept,
+        &settings,
+        &st,
+        ctl,
+    )?;
+    Ok(r.map(|result| StabilityReport {
+        features: features.to_vec(),
+        alphas,
+        settings: st,
+        result,
+    }))
+}
+
+/// Stability selection on rows: complementary pairs of half-samples.
+fn rows_stability(
+    exp: &Experiment,
+    prep: &Prepared,
+    features: &[String],
+    st: StabilitySettings,
+    ctl: &Control,
+) -> Result<Result<StabilityReport, Cancelled>, String> {
     if prep.n() / 2 < 2 {
         return Err(format!(
             "{} rows give half-samples of {}; stability selection needs at least 4 rows",
@@ -158,14 +192,6 @@ pub fn stability_of(
             result,
         }),
     )
-}
-
-/// The rows behind a basis, if it holds them.
-pub fn rows_of<'a>(basis: &'a Basis<'_>) -> Option<&'a Prepared> {
-    match basis {
-        Basis::Rows(s) => Some(&s.prep),
-        Basis::Design(d) => d.prep.as_ref(),
-    }
 }
 
 #[cfg(test)]
@@ -194,7 +220,7 @@ mod tests {
             Ok(Err(Cancelled))
         ));
         assert!(matches!(
-            stability_of(&exp, Some(&s.prep), &s.features, &ctl),
+            stability_of(&exp, Basis::Rows(&s), &s.features, &ctl),
             Ok(Err(Cancelled))
         ));
     }
@@ -211,7 +237,7 @@ mod tests {
             .unwrap();
         assert_eq!(c.models.len(), 3);
         assert_eq!(c.folds, s.k);
-        let r = stability_of(&exp, Some(&s.prep), &s.features, &ctl)
+        let r = stability_of(&exp, Basis::Rows(&s), &s.features, &ctl)
             .unwrap()
             .unwrap();
         assert_eq!(r.features, s.features);
@@ -232,12 +258,40 @@ mod tests {
     }
 
     #[test]
-    fn stability_needs_rows_and_a_selecting_model() {
+    fn stability_halves_folds_without_rows_and_needs_a_selecting_model() {
         let (mut exp, s) = embedded();
-        let none = stability_of(&exp, None, &s.features, &Control::none()).unwrap_err();
-        assert!(none.contains("statistics do not hold"), "{none}");
+        // statistics alone (no rows kept): halves of the folds, which must be even
+        let stream = |folds: usize| {
+            let mut e = exp.clone();
+            e.cv.folds = Some(folds);
+            crate::pipeline::Design::stream_keeping(&e, &DataSource::Embedded, true, 0, &|_| true)
+                .expect("the sample streams")
+        };
+        let mut five = stream(5);
+        assert!(five.prep.is_none(), "no rows kept");
+        let odd = stability_of(
+            &exp,
+            Basis::Design(&mut five),
+            &s.features,
+            &Control::none(),
+        )
+        .unwrap_err();
+        assert!(odd.contains("even number of folds"), "{odd}");
+        let mut ten = stream(10);
+        let halves = stability_of(&exp, Basis::Design(&mut ten), &s.features, &Control::none())
+            .unwrap()
+            .unwrap();
+        assert_eq!(halves.result.subsamples.len(), 100);
+        assert!(
+            halves.result.subsamples.iter().all(|h| h.len() == 5),
+            "folds per half"
+        );
+        let rows = stability_of(&exp, Basis::Rows(&s), &s.features, &Control::none())
+            .unwrap()
+            .unwrap();
+        assert_eq!(halves.result.selected, rows.result.selected);
         exp.model.kind = ModelKind::Ridge;
-        let ridge = stability_of(&exp, Some(&s.prep), &s.features, &Control::none()).unwrap_err();
+        let ridge = stability_of(&exp, Basis::Rows(&s), &s.features, &Control::none()).unwrap_err();
         assert!(ridge.contains("needs a model that selects"), "{ridge}");
     }
 }

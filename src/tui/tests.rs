@@ -1568,11 +1568,11 @@ fn a_statistics_file_opens_in_the_workbench() {
         assert!((x.summary.alpha_min / y.summary.alpha_min - 1.0).abs() < 1e-9);
         assert!((x.summary.cv_min / y.summary.cv_min - 1.0).abs() < 1e-9);
     }
-    // stability selection refits on rows, which a statistics file does not hold
+    // stability selection from statistics halves the folds: 5 cannot be halved
     from_stats.key(Key::Char('b'));
     assert!(matches!(from_stats.app.overlay, Overlay::None));
     let (_, text) = from_stats.app.status().cloned().unwrap();
-    assert!(text.contains("statistics do not hold"), "{text}");
+    assert!(text.contains("even number of folds"), "{text}");
 }
 
 /// A statistics file that cannot be read is an error state, not a blank workbench.

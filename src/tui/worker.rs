@@ -22,7 +22,7 @@ use crate::solver::{
 };
 use crate::workflow::{DataSource, Setup, setup};
 
-use super::insight::{Basis, Comparison, StabilityReport, compare, rows_of, stability_of};
+use super::insight::{Basis, Comparison, StabilityReport, compare, stability_of};
 
 /// The worker thread's name; the panic hook uses it to tell worker panics from UI ones.
 pub const WORKER_THREAD: &str = "regscope-worker";
@@ -446,7 +446,7 @@ fn run_job(job: &Job, flag: &AtomicBool, cache: &mut Cache, send: &(dyn Fn(Worke
         JobKind::Stability { exp } => {
             let msg = match basis(cache) {
                 None => Err("no data is loaded yet".to_string()),
-                Some((b, features)) => match stability_of(exp, rows_of(&b), &features, &ctl) {
+                Some((b, features)) => match stability_of(exp, b, &features, &ctl) {
                     Ok(Ok(r)) => Ok(Arc::new(r)),
                     Ok(Err(_)) => return send(WorkerMsg::Cancelled(id)),
                     Err(e) => Err(e),
