@@ -100,7 +100,7 @@ pub enum Command {
     /// selection probability over refits on complementary pairs of half-samples, the
     /// features selected at the threshold, and the bound on false selections.
     #[command(
-        after_help = "Meinshausen & Bühlmann (2010) with complementary pairs (Shah & Samworth 2013). The region of the path runs from the largest alpha down as far as a subsample fit selects at most sqrt(pfer (2 threshold - 1) p) features on average, so the expected number of false selections is at most --pfer. Needs the rows (not --stats); --seed sets the subsamples.\n\nExample:\n  regscope stability --config configs/diabetes-lasso-cv.toml\n  regscope stability --data sample-data/hitters.csv --target Salary --bootstrap 100 --threshold 0.8 --format json"
+        after_help = "Meinshausen & Bühlmann (2010) with complementary pairs (Shah & Samworth 2013). The region of the path runs from the largest alpha down as far as a subsample fit selects at most sqrt(pfer (2 threshold - 1) p) features on average, so the expected number of false selections is at most --pfer. From --stats (folds, not rows) each pair splits the folds into two halves, which needs an even number of folds; --seed sets the subsamples.\n\nExample:\n  regscope stability --config configs/diabetes-lasso-cv.toml\n  regscope stability --data sample-data/hitters.csv --target Salary --bootstrap 100 --threshold 0.8 --format json"
     )]
     Stability(StabilityArgs),
 }
