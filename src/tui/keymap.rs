@@ -318,19 +318,21 @@ pub fn footer_items() -> Vec<(String, &'static str)> {
         .collect()
 }
 
+/// The modes the help overlay lists, in order (README's table adds the log's).
+pub const HELP_MODES: [Mode; 7] = [
+    Mode::Normal,
+    Mode::Picker,
+    Mode::Settings,
+    Mode::Collinearity,
+    Mode::Compare,
+    Mode::Stability,
+    Mode::Help,
+];
+
 /// The keys table of README.md (markdown), generated from [`BINDINGS`].
 pub fn markdown_table() -> String {
     let mut s = String::new();
-    for mode in [
-        Mode::Normal,
-        Mode::Picker,
-        Mode::Settings,
-        Mode::Collinearity,
-        Mode::Compare,
-        Mode::Stability,
-        Mode::Help,
-        Mode::Log,
-    ] {
+    for mode in HELP_MODES.into_iter().chain([Mode::Log]) {
         s.push_str(&format!(
             "\n**{}**\n\n| Keys | Action |\n|---|---|\n",
             mode.name()

@@ -12,7 +12,7 @@ use crate::tui::app::{
     App, CollinearityView, Level, MIN_H, MIN_W, Overlay, Picker, Prompt, PromptKind, Settings,
 };
 use crate::tui::axis::num_sig;
-use crate::tui::keymap::{Mode, help_rows};
+use crate::tui::keymap::{HELP_MODES, help_rows};
 use crate::tui::settings::FIELDS;
 use crate::tui::worker::Diagnosis;
 
@@ -127,15 +127,7 @@ pub fn help_lines(app: &App, width: u16) -> Vec<(String, String)> {
         }
     };
     let g = &app.glyphs;
-    for mode in [
-        Mode::Normal,
-        Mode::Picker,
-        Mode::Settings,
-        Mode::Collinearity,
-        Mode::Compare,
-        Mode::Stability,
-        Mode::Help,
-    ] {
+    for mode in HELP_MODES {
         section(&mut rows, &format!("{}:", mode.name()));
         for (k, d) in help_rows(mode) {
             add(&mut rows, k, d);
